@@ -1,0 +1,1 @@
+"""govreport: read, check and chart Chinese government information-disclosure annual reports."""
