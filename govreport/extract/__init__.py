@@ -1,0 +1,1 @@
+"""Extraction: from a :class:`~govreport.document.Document` to the report's tables."""

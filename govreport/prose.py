@@ -1,0 +1,358 @@
+"""Prose helpers: re-join crawled lines, find tables, sections and sentences.
+
+Crawled report pages put every HTML text node on a line of its own, so
+numbers, years and units break across lines (``"15"`` + ``"2期"``,
+``"20"`` + ``"23"`` + ``"年"``), while the statistical tables of the
+template come out one cell per line (or run together on one line).  The
+helpers here work on *normalised* text (see
+:func:`govreport.normalize.normalize_text`) and never change characters:
+:func:`join_broken_lines` only removes line breaks and returns, for every
+character of its result, the offset of that character in the input.
+
+Public helpers
+--------------
+join_broken_lines
+    Join lines broken mid-sentence; keep paragraph and heading boundaries
+    and leave table regions untouched.
+table_spans
+    Character spans of the statistical tables (template tables 2-4, the
+    old 统计表 of pre-2019 reports, ``|`` rows, runs of number-only lines).
+split_sections
+    ``(number, start, end)`` for the report's sections 一…六.
+section_headings
+    The section headings found, with printed and canonical numbers.
+sentences
+    Sentence spans (split on 。；;!? and paragraph ends).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import NamedTuple
+
+__all__ = [
+    "Heading",
+    "join_broken_lines",
+    "table_spans",
+    "split_sections",
+    "section_headings",
+    "sentences",
+    "in_spans",
+]
+
+CN_DIGITS = "一二三四五六七八九十"
+_SENT_END = "。!?;"
+
+# --- section headings -------------------------------------------------------
+
+# Canonical section of a heading, decided by words of its title; checked in
+# this order ("四、因政府信息公开申请行政复议…" mentions 申请 too).
+SECTION_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("四", r"复议|诉讼"),
+    ("三", r"申请"),
+    ("二", r"主动公开"),
+    ("五", r"问题|改进|不足|下一步|工作计划|努力方向|整改"),
+    ("六", r"其他|其它|需要报告|说明|收费|附表|统计表"),
+    ("一", r"总体情况|概述|概况|基本情况"),
+)
+_SECTION_KW = [(n, re.compile(p)) for n, p in SECTION_KEYWORDS]
+
+_HEADING_RE = re.compile(
+    r"(?:^|(?<=[。;!?:)\s]))(?:#{1,6}[ \t]*)?([" + CN_DIGITS + r"]{1,2})[ \t\n]*、[ \t\n]*([^\n]{0,60})",
+    re.M,
+)
+
+
+class Heading(NamedTuple):
+    """A section heading: canonical number, printed number, title, span."""
+
+    number: str | None
+    printed: str
+    title: str
+    start: int
+    end: int
+
+
+def _canonical(title: str) -> str | None:
+    head = title[:30]
+    for number, pat in _SECTION_KW:
+        if pat.search(head):
+            return number
+    return None
+
+
+def section_headings(text: str) -> list[Heading]:
+    """Find the top-level section headings (``一、总体情况`` …).
+
+    A candidate ``X、title`` is accepted when its title names a known
+    section (总体情况, 主动公开, 申请, 复议/诉讼, 问题/改进, 其他…), or when it
+    stands alone on a short line (Shanghai's ``二、工作机制保障``).  The
+    canonical number follows the title where it is recognised, else the
+    printed number is kept.
+
+    >>> [(h.number, h.printed) for h in section_headings("序\\n一、总体情况\\n文。二、主动公开政府信息情况")]
+    [('一', '一'), ('二', '二')]
+    >>> [h.number for h in section_headings("一、工作机制保障\\n三、主动公开工作情况\\n")]
+    ['一', '二']
+    """
+    out: list[Heading] = []
+    for m in _HEADING_RE.finditer(text):
+        printed, rest = m.group(1), m.group(2)
+        line_start = m.start() == 0 or text[m.start() - 1] == "\n"
+        title = rest.split("。")[0]
+        canon = _canonical(title)
+        if canon is None:
+            short_line = line_start and len(rest) <= 25 and not re.search(r"[。,;]", rest)
+            if not short_line or not rest.strip():
+                continue
+        if printed.startswith("十") and len(printed) > 1 and printed != "十":
+            continue
+        end = m.start(2) + (len(rest) if line_start and len(rest) <= 30 else min(len(title), 20))
+        out.append(Heading(canon or printed, printed, title.strip(), m.start(), end))
+    return out
+
+
+def split_sections(text: str) -> list[tuple[str | None, int, int]]:
+    """Split ``text`` into sections at the section headings.
+
+    Returns ``(number, start, end)`` tuples covering the whole text; the
+    preamble before the first heading has number ``None``.  ``number`` is the
+    canonical section (``'一'`` … ``'六'``) where the heading's title is
+    recognised, else the printed number (see :func:`section_headings`).
+
+    >>> split_sections("前言\\n一、总体情况\\n正文\\n五、存在的主要问题及改进情况\\n无")
+    [(None, 0, 3), ('一', 3, 13), ('五', 13, 29)]
+    """
+    out: list[tuple[str | None, int, int]] = []
+    prev_start, prev_num = 0, None
+    for h in section_headings(text):
+        if h.start > prev_start:
+            out.append((prev_num, prev_start, h.start))
+        prev_start, prev_num = h.start, h.number
+    out.append((prev_num, prev_start, len(text)))
+    return out
+
+
+# --- tables -------------------------------------------------------------------
+
+# Anchors that only occur in the statistical tables.
+TABLE_ANCHORS: tuple[str, ...] = (
+    r"第\s*二\s*十\s*条\s*第\s*\(\s*[一二三四五六七八九]\s*\)\s*项",
+    r"本列数据的?勾稽关系",
+    r"申请人情况",
+    r"本年新收\s*政府信息公开申请数量",
+    r"[三四]\s*、[^。\n]{0,40}?(?:复议|诉讼)[^。\n]{0,20}?情况[\s|]*行政复议",
+    r"指\s*标\s*名\s*称",
+)
+_ANCHOR_RE = re.compile("|".join(f"(?:{a})" for a in TABLE_ANCHORS))
+# Things that end a table region: a sentence end, a sub-heading that is not
+# one of table 3's row groups, or a section heading outside 二/三/四.
+_SUBHEAD_RE = re.compile(r"\(\s*[" + CN_DIGITS + r"]\s*\)(?![\s]*[予部不无其总项])")
+_PIPE_LINE_RE = re.compile(r"^\s*(?:\|?\s*:?-{3,}.*|.*\|.*\|.*)$")
+_NUM_LINE_RE = re.compile(r"^[\d.,+\-%/ ]*\d[\d.,+\-%/ ]*$")
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _table_end(text: str, start: int, heads: list[Heading]) -> int:
+    end = len(text)
+    m = re.compile(r"[。!?]").search(text, start)
+    if m:
+        end = m.start()
+    m = _SUBHEAD_RE.search(text, start, end)
+    if m:
+        end = m.start()
+    for h in heads:
+        if start < h.start < end and h.number not in ("二", "三", "四"):
+            end = h.start
+            break
+    return end
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def table_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of table regions in ``text`` (sorted, merged).
+
+    Covers the template tables (from an anchor such as ``第二十条第(一)项``,
+    ``本列数据的勾稽关系`` or ``指标名称`` to the next sentence end, the next
+    non-table sub-heading or the next section heading other than 二/三/四),
+    lines holding ``|``-separated cells, and runs of three or more
+    number-only lines.
+
+    >>> t = "主动公开信息5条。\\n二、主动公开政府信息情况\\n第二十条第(一)项\\n规章\\n0\\n五、存在的主要问题\\n无。"
+    >>> [t[s:e] for s, e in table_spans(t)]
+    ['第二十条第(一)项\\n规章\\n0\\n']
+    """
+    spans: list[tuple[int, int]] = []
+    lines = _line_spans(text)
+    run: list[tuple[int, int]] = []
+    for s, e in lines + [(len(text), len(text))]:
+        line = text[s:e]
+        if line.strip() and _NUM_LINE_RE.match(line):
+            run.append((s, e))
+            continue
+        if len(run) >= 3:
+            spans.append((run[0][0], run[-1][1]))
+        run = []
+        if line.count("|") >= 2 or (line.strip().startswith("|") and _PIPE_LINE_RE.match(line)):
+            spans.append((s, e))
+    heads = section_headings(text)
+    pos = 0
+    while True:
+        m = _ANCHOR_RE.search(text, pos)
+        if not m:
+            break
+        end = _table_end(text, m.end(), heads)
+        spans.append((m.start(), max(end, m.end())))
+        pos = max(end, m.end())
+    return _merge(spans)
+
+
+def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies inside one of the sorted, merged ``spans``."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+# --- joining broken lines ---------------------------------------------------------
+
+_BREAK_BEFORE_RE = re.compile(
+    r"^(?:#{1,6}\s|[>|*-]\s|[" + CN_DIGITS + r"]{1,2}\s*、|\(\s*[" + CN_DIGITS + r"]{1,2}\s*\)"
+    r"|\(\d{1,2}\)|\d{1,2}\s*[.、](?![\d.])|第[" + CN_DIGITS + r"]+[部分章节]"
+    r"|(?:标题|发布时间|文号|发布机构|索引号|来源|栏目|原始链接|原文链接|本地目录|正文|页面链接|单位|采集时间)\s*:)"
+)
+_HEADING_LINE_RE = re.compile(
+    r"^(?:#{1,6}\s*)?(?:[" + CN_DIGITS + r"]{1,2}\s*、|\(\s*[" + CN_DIGITS + r"]{1,2}\s*\))[^。,;!?]{2,28}$"
+)
+_KEY_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*:")
+
+
+def _joinable(a: str, b: str) -> bool:
+    """Whether the break between line ``a`` and line ``b`` is mid-sentence."""
+    if not a or not b:
+        return False
+    if a[-1] in _SENT_END or a.endswith(("==", "--")):
+        return False
+    if _BREAK_BEFORE_RE.match(b):
+        return False
+    if _HEADING_LINE_RE.match(a) or _KEY_LINE_RE.match(a) or a.lstrip().startswith(("#", "|")):
+        return False
+    return True
+
+
+def join_broken_lines(text: str) -> tuple[str, list[int]]:
+    """Join lines that a crawl broke in mid-sentence.
+
+    A line break is removed when the line before it does not end a sentence
+    (。！？；), the next line does not start a heading, an item (``1.``,
+    ``(一)``) or a page-header field, the line before is not itself a short
+    heading, and neither line lies in a table region (:func:`table_spans`).
+    A blank line between two such fragments (page breaks of OCR/PDF text) is
+    removed too.  Nothing else changes.
+
+    Returns
+    -------
+    joined : str
+        The text with those breaks removed.
+    offsets : list of int
+        ``offsets[i]`` is the position in ``text`` of ``joined[i]``;
+        ``offsets[len(joined)] == len(text)``.
+
+    Examples
+    --------
+    >>> j, off = join_broken_lines("全年刊发公报\\n15\\n2期。\\n一、总体情况\\n20\\n23\\n年")
+    >>> j
+    '全年刊发公报152期。\\n一、总体情况\\n2023年'
+    >>> off[j.index("2期")]
+    10
+    """
+    tables = table_spans(text)
+    lines = _line_spans(text)
+    drop: set[int] = set()  # positions of "\n" removed
+    i = 0
+    n = len(lines)
+    cur_text = ""
+    while i < n:
+        s, e = lines[i]
+        line = text[s:e]
+        cur_text = line if not cur_text else cur_text + line
+        j = i + 1
+        while j < n and not text[lines[j][0] : lines[j][1]].strip():
+            j += 1
+        if j >= n:
+            break
+        b = text[lines[j][0] : lines[j][1]]
+        blank_gap = j > i + 1
+        ok = (
+            _joinable(cur_text.strip(), b.strip())
+            and not in_spans(e, tables)
+            and not in_spans(lines[j][0], tables)
+            and not (blank_gap and not ("\u4e00" <= cur_text.rstrip()[-1:] <= "\u9fff"))
+            and not in_spans(max(s, e - 1), tables)
+        )
+        if ok:
+            for k in range(i, j):
+                drop.add(lines[k][1])
+                if k > i:  # a blank line: drop its (whitespace-only) content too
+                    drop.update(range(lines[k][0], lines[k][1]))
+        else:
+            cur_text = ""
+        i = j
+    out_chars: list[str] = []
+    offsets: list[int] = []
+    for pos, ch in enumerate(text):
+        if pos in drop:
+            continue
+        out_chars.append(ch)
+        offsets.append(pos)
+    offsets.append(len(text))
+    return "".join(out_chars), offsets
+
+
+# --- sentences ------------------------------------------------------------------------
+
+_SENT_RE = re.compile(r"[^。!?;\n]*(?:[。!?;]+[”\")]?|\n|$)")
+_PERIOD_RE = re.compile(r"[^。!?\n]*(?:[。!?]+[”\")]?|\n|$)")
+
+
+def sentences(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of ``text``.
+
+    Splits after 。！？ (and ；/; unless ``semicolons=False``) and at line
+    ends; run :func:`join_broken_lines` first so that only paragraph ends
+    remain.  Spans exclude surrounding white space and the line break, and
+    include the closing punctuation.
+
+    >>> t = "收到申请1件;答复1件。\\n二、情况"
+    >>> [t[s:e] for s, e in sentences(t)]
+    ['收到申请1件;', '答复1件。', '二、情况']
+    >>> [t[s:e] for s, e in sentences(t, semicolons=False)]
+    ['收到申请1件;答复1件。', '二、情况']
+    """
+    pat = _SENT_RE if semicolons else _PERIOD_RE
+    out: list[tuple[int, int]] = []
+    for m in pat.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
