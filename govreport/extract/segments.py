@@ -97,6 +97,13 @@ def _dedupe(cells: list[str]) -> list[str]:
     return out
 
 
+_HEADING_SPLIT_RE = re.compile(r"(?=[一二三四五六]、|第二十条第)")
+
+
+def _split_headings(label: str) -> list[tuple[str, str]]:
+    return [("label", p.strip()) for p in _HEADING_SPLIT_RE.split(label) if p.strip()]
+
+
 def _split_flat(line: str) -> list[tuple[str, str]]:
     """Split a flattened line into ('label'|'value', text) runs.
 
@@ -130,7 +137,7 @@ def _split_flat(line: str) -> list[tuple[str, str]]:
                 item = digits[-1] + "."
                 stripped = digits[:-1].rstrip()
         if label_buf.strip():
-            out.append(("label", label_buf.strip()))
+            out.extend(_split_headings(label_buf))
             label_buf = ""
         if stripped.strip(" ,."):
             out.append(("value", stripped.strip()))
@@ -138,7 +145,7 @@ def _split_flat(line: str) -> list[tuple[str, str]]:
         pos = e
     label_buf += line[pos:]
     if label_buf.strip():
-        out.append(("label", label_buf.strip()))
+        out.extend(_split_headings(label_buf))
     return out
 
 

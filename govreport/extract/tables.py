@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..document import Document
 from ..errors import TableNotFoundError
+from ..normalize import compact
 from ..templates import Row2, Row3, table2_templates, table3_layouts, table4_columns
 from ..values import CellValue, Kind
 from .segments import Segment, segments
@@ -95,15 +96,20 @@ def find_regions(doc: Document, segs: list[Segment]) -> dict[str, tuple[int, int
     """Segment index ranges of tables 2, 3 and 4 (from the section headings)."""
     idx: dict[str, int] = {}
     for i, seg in enumerate(segs):
+        parts = [compact(p) for p in seg.labels] or [""]
+        parts += [a + b for a, b in zip(parts, parts[1:])]  # a heading's number on its own line
         s = seg.label
-        if "h2" not in idx and _H2.search(s):
+        if "h2" not in idx and any(_H2.search(p) for p in parts):
             idx["h2"] = i
-        if "h3" not in idx and (_H3.search(s) or (_H3_ROW.search(s) and any(p.text for p in seg.pieces))):
+        if "h3" not in idx and (any(_H3.search(p) for p in parts) or (_H3_ROW.search(s) and any(p.text for p in seg.pieces))):
             idx["h3"] = i
-        if "h3" in idx and "h4" not in idx and i > idx["h3"] and _H4.search(s):
+        if "h3" in idx and "h4" not in idx and i > idx["h3"] and any(_H4.search(p) for p in parts):
             idx["h4"] = i
-        if "h4" in idx and "h5" not in idx and i > idx["h4"] and _H5.search(s):
-            idx["h5"] = i
+        if "h4" in idx and "h5" not in idx and i > idx["h4"] and any(_H5.search(p) for p in parts):
+            # a stray section-5 heading inside table 4 (the table's header follows it)
+            nxt = "".join(seg.labels[1:]) + (segs[i + 1].label if i + 1 < len(segs) else "")
+            if not re.search(r"行政复议|行政诉讼|结果维持", nxt):
+                idx["h5"] = i
     n = len(segs)
     h3 = idx.get("h3")
     h4 = idx.get("h4")
