@@ -52,7 +52,15 @@ REMOVE_INPUT_TAGS = frozenset({"hide-input", "remove-input", "remove_input", "hi
 
 # Output types that need JavaScript (widgets, mermaid, application/javascript) are left out:
 # an output that only has those shows nothing.
-_DISPLAY_PRIORITY = ["text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/latex", "text/plain"]
+_DISPLAY_PRIORITY = [
+    "text/html",
+    "text/markdown",
+    "image/svg+xml",
+    "image/png",
+    "image/jpeg",
+    "text/latex",
+    "text/plain",
+]
 
 _TEMPLATE_NAME = "govreport_briefing.html.j2"
 _TEMPLATE = """\
@@ -103,11 +111,14 @@ _TAG_ATTRS = {
 }
 _DATA_IMAGE_RE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)(;[a-z0-9=.+-]+)*(;base64)?,", re.I)
 # CSS that could load something, run something, or break out of its context.
-_BAD_CSS_RE = re.compile(r"url\s*\(|@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding|[<>\"'\\&]", re.I)
+_BAD_CSS_RE = re.compile(
+    r"url\s*\(|@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding|[<>\"'\\&]", re.I
+)
 _STYLE_BLOCK_RE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
 # Elements whose *content* is dropped along with the tags (bleach would keep it as text).
 _DROP_CONTENT_RE = re.compile(
-    r"<(script|noscript|iframe|object|embed|template|textarea|xmp|noembed|noframes)\b.*?(</\1\s*>|\Z)", re.I | re.S
+    r"<(script|noscript|iframe|object|embed|template|textarea|xmp|noembed|noframes)\b.*?(</\1\s*>|\Z)",
+    re.I | re.S,
 )
 
 _IMG_WITHOUT_SRC_RE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>", re.I)
@@ -149,6 +160,7 @@ def sanitize_html(fragment: str | bytes) -> str:
     '<p>政府信息公开</p>'
     >>> sanitize_html('<p>地图 map <img src="https://example.org/a.png" alt="a"></p>')
     '<p>地图 map </p>'
+
     """
     import bleach
     from bleach.css_sanitizer import ALLOWED_CSS_PROPERTIES, CSSSanitizer
@@ -169,7 +181,16 @@ def sanitize_html(fragment: str | bytes) -> str:
     text = _DROP_CONTENT_RE.sub("", text)
     css_sanitizer = CSSSanitizer(
         allowed_css_properties=ALLOWED_CSS_PROPERTIES
-        | {"border", "border-bottom", "border-top", "padding", "margin", "min-width", "max-width", "text-transform"}
+        | {
+            "border",
+            "border-bottom",
+            "border-top",
+            "padding",
+            "margin",
+            "min-width",
+            "max-width",
+            "text-transform",
+        }
     )
     cleaned = bleach.clean(
         text,
@@ -223,7 +244,9 @@ def _exporter() -> Any:
         from nbconvert import HTMLExporter
         from traitlets.config import Config
     except ImportError as exc:  # pragma: no cover - exercised only without nbconvert
-        raise MissingDependencyError("nbconvert", "briefings need nbconvert: pip install 'nbconvert>=7.16'") from exc
+        raise MissingDependencyError(
+            "nbconvert", "briefings need nbconvert: pip install 'nbconvert>=7.16'"
+        ) from exc
 
     c = Config()
     c.HTMLExporter.exclude_input = True
@@ -234,8 +257,15 @@ def _exporter() -> Any:
     c.HTMLExporter.embed_images = True
     c.HTMLExporter.skip_svg_encoding = False  # SVG outputs become <img src="data:...">
     c.HTMLExporter.language_code = "zh"
-    for url in ("require_js_url", "mathjax_url", "jquery_url", "jupyter_widgets_base_url", "widget_renderer_url",
-                "mermaid_js_url", "mermaid_layout_elk_js_url"):
+    for url in (
+        "require_js_url",
+        "mathjax_url",
+        "jquery_url",
+        "jupyter_widgets_base_url",
+        "widget_renderer_url",
+        "mermaid_js_url",
+        "mermaid_layout_elk_js_url",
+    ):
         setattr(c.HTMLExporter, url, "")
     c.NbConvertBase.display_data_priority = list(_DISPLAY_PRIORITY)
     c.TagRemovePreprocessor.enabled = True
@@ -281,7 +311,9 @@ def _execute(nb: Any, source: Path, timeout: int, kernel_name: str) -> None:
         raise MissingDependencyError("nbclient", "execute=True needs nbclient and ipykernel") from exc
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}}
+    )
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
@@ -321,6 +353,7 @@ def render_notebook(
     ------
     BriefingError
         The notebook has an error output, or the page would request an external URL.
+
     """
     import nbformat
 
@@ -374,6 +407,7 @@ def render_briefings(
     -------
     list of Path
         The briefings written, in notebook-name order.
+
     """
     nb_dir = Path(nb_dir)
     if not nb_dir.is_dir():
@@ -391,7 +425,9 @@ def main(argv: list[str] | None = None) -> int:
         description="Render executed notebooks to self-contained HTML briefings (no code, no external requests).",
     )
     parser.add_argument("nb_dir", type=Path, help="folder of .ipynb files")
-    parser.add_argument("-o", "--out", type=Path, default=Path("briefings"), help="output folder (default: briefings)")
+    parser.add_argument(
+        "-o", "--out", type=Path, default=Path("briefings"), help="output folder (default: briefings)"
+    )
     parser.add_argument("--execute", action="store_true", help="re-run the notebooks before rendering")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell when executing")
     args = parser.parse_args(argv)

@@ -107,14 +107,14 @@ _style_applied = False
 
 
 def bilingual(zh: str, en: str, *, sep: str = " ") -> str:
-    """Join a Chinese and an English text into one label.
+    r"""Join a Chinese and an English text into one label.
 
     Parameters
     ----------
     zh, en : str
         The Chinese and the English text; neither may be empty.
     sep : str
-        What goes between them (a space; ``"\\n"`` for two lines).
+        What goes between them (a space; ``"\n"`` for two lines).
 
     Returns
     -------
@@ -122,8 +122,9 @@ def bilingual(zh: str, en: str, *, sep: str = " ") -> str:
 
     Examples
     --------
-    >>> bilingual("依申请公开", "Disclosure on request", sep="\\n")
-    '依申请公开\\nDisclosure on request'
+    >>> bilingual("依申请公开", "Disclosure on request", sep="\n")
+    '依申请公开\nDisclosure on request'
+
     """
     zh, en = str(zh).strip(), str(en).strip()
     if not zh or not en:
@@ -324,15 +325,25 @@ def bar_by(
         Category, value and optional grouping column.
     title, xlabel, ylabel : str or (zh, en)
         Bilingual texts; labels default to a bilingual column name.
+    legend_title : str or (zh, en), optional
+        Title of the ``hue`` legend (default: the ``hue`` column when bilingual).
+    order, hue_order : sequence, optional
+        Order of the categories and of the groups (default: categorical order, else first seen).
     horizontal : bool
         Draw categories on the y axis (long Chinese names read better).
     annotate : bool
-        Write each value on its bar with ``fmt``.
+        Write each value on its bar.
+    fmt : str
+        Format of the annotations.
+    palette : seaborn palette, optional
+        Colours of the groups (default: ``colorblind``).
     ax : Axes, optional
+        Draw here instead of on a new figure.
 
     Returns
     -------
     Axes
+
     """
     _check_columns(df, x, y, hue)
     _check_unique(df, [x] if hue is None else [x, hue], "bar_by")
@@ -394,14 +405,29 @@ def line_by_year(
     ----------
     df : DataFrame
         One row per (``year``, ``hue``); duplicates raise.
-    year, value, hue : column names
+    year : column name
+        Integer years.
+    value : column name
+        The value drawn.
+    hue : column name, optional
+        One line per value of this column.
     title, xlabel, ylabel : str or (zh, en)
         ``xlabel`` defaults to "年份 Year".
+    legend_title : str or (zh, en), optional
+        Title of the ``hue`` legend (default: the ``hue`` column when bilingual).
+    hue_order : sequence, optional
+        Order of the lines.
+    marker : str
+        Marker of each data point.
+    palette : seaborn palette, optional
+        Colours of the lines.
     ax : Axes, optional
+        Draw here instead of on a new figure.
 
     Returns
     -------
     Axes
+
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -464,15 +490,23 @@ def share_bars(
         drawn and is labelled "无数据 no data".
     title, xlabel, ylabel : str or (zh, en)
         ``xlabel`` (the share axis) defaults to "占比 Share"; ``ylabel`` to the ``x`` column.
+    legend_title : str or (zh, en), optional
+        Title of the legend (default: the ``part`` column when bilingual).
+    order, part_order : sequence, optional
+        Order of the bars (top to bottom) and of the segments (left to right).
     label_min : float
         Segments at least this share carry a percentage label.
     show_n : bool
         Write each bar's total ``n=`` to its right.
+    palette : seaborn palette, optional
+        Colours of the segments.
     ax : Axes, optional
+        Draw here instead of on a new figure.
 
     Returns
     -------
     Axes
+
     """
     from matplotlib.ticker import PercentFormatter
 
@@ -488,11 +522,8 @@ def share_bars(
     ax = _get_ax(ax)
     cats = _ordered(df[x], order)
     parts = _ordered(df[part], part_order)
-    table = (
-        df.assign(_v=counts)
-        .pivot(index=x, columns=part, values="_v")
-        .reindex(index=cats, columns=parts)
-    )
+    wide = df.assign(_v=counts).pivot(index=x, columns=part, values="_v")  # noqa: PD010 (keys are unique)
+    table = wide.reindex(index=cats, columns=parts)
     totals = table.sum(axis=1, min_count=1)
     shares = table.div(totals.where(totals > 0), axis=0).fillna(0.0)
     shares[totals.isna() | (totals <= 0)] = np.nan
@@ -579,15 +610,21 @@ def rate_points(
         Category labels (y axis); the index when omitted.
     title, xlabel, ylabel : str or (zh, en)
         ``xlabel`` defaults to the ``rate`` column or "比率 Rate".
+    order : sequence, optional
+        Category labels in the order to draw them (top to bottom).
     interval : bool
         Draw the 95 % Wilson interval of each rate.
+    color : colour, optional
+        Colour of the points (default: the palette's first).
     ax : Axes, optional
+        Draw here instead of on a new figure.
 
     Returns
     -------
     Axes
         The precise points have ``gid`` "precise", the flagged ones "small_n"; the notes
         have ``gid`` "small_n_note".
+
     """
     from matplotlib.ticker import PercentFormatter
 
@@ -618,18 +655,59 @@ def rate_points(
         for i in np.flatnonzero(valid):
             lo, hi = wilson_interval(r[i] * k[i], k[i])
             right[i] = hi
-            ax.plot([lo, hi], [pos[i], pos[i]], color=color, lw=1.2 if precise[i] else 1.0,
-                    ls="-" if precise[i] else "--", alpha=0.8, zorder=2)
-    ax.scatter(r[precise], pos[precise], s=45, color=color, zorder=3, gid="precise",
-               label=f"样本充足 Adequate sample n≥{min_n}")
-    ax.scatter(r[small], pos[small], s=45, facecolors="none", edgecolors=color, linewidths=1.5, zorder=3,
-               gid="small_n", label=f"样本较小 Small sample n<{min_n}")
+            ax.plot(
+                [lo, hi],
+                [pos[i], pos[i]],
+                color=color,
+                lw=1.2 if precise[i] else 1.0,
+                ls="-" if precise[i] else "--",
+                alpha=0.8,
+                zorder=2,
+            )
+    ax.scatter(
+        r[precise],
+        pos[precise],
+        s=45,
+        color=color,
+        zorder=3,
+        gid="precise",
+        label=f"样本充足 Adequate sample n≥{min_n}",
+    )
+    ax.scatter(
+        r[small],
+        pos[small],
+        s=45,
+        facecolors="none",
+        edgecolors=color,
+        linewidths=1.5,
+        zorder=3,
+        gid="small_n",
+        label=f"样本较小 Small sample n<{min_n}",
+    )
     for i in np.flatnonzero(small):
-        ax.annotate(f"n<{min_n} (n={k[i]:.0f})", xy=(r[i], pos[i]), xytext=(0, 7), textcoords="offset points",
-                    va="bottom", ha="center", fontsize="small", color="0.35", gid="small_n_note")
+        ax.annotate(
+            f"n<{min_n} (n={k[i]:.0f})",
+            xy=(r[i], pos[i]),
+            xytext=(0, 7),
+            textcoords="offset points",
+            va="bottom",
+            ha="center",
+            fontsize="small",
+            color="0.35",
+            gid="small_n_note",
+        )
     for i in np.flatnonzero(~valid):
-        ax.annotate("无数据 no data", xy=(0, pos[i]), xytext=(3, 0), textcoords="offset points",
-                    va="center", ha="left", fontsize="small", color="0.35", gid="no_data_note")
+        ax.annotate(
+            "无数据 no data",
+            xy=(0, pos[i]),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left",
+            fontsize="small",
+            color="0.35",
+            gid="no_data_note",
+        )
     ax.set_yticks(pos, labels)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     hi = float(np.nanmax(right)) if valid.any() else 1.0

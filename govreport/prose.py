@@ -59,7 +59,7 @@ SECTION_KEYWORDS: tuple[tuple[str, str], ...] = (
 _SECTION_KW = [(n, re.compile(p)) for n, p in SECTION_KEYWORDS]
 
 _HEADING_RE = re.compile(
-    r"(?:^|(?<=[。;!?:)\s]))(?:#{1,6}[ \t]*)?([" + CN_DIGITS + r"]{1,2})[ \t\n]*、[ \t\n]*([^\n]{0,60})",
+    r"(?:^|(?<=[。;!?:)|\s\d]))(?:#{1,6}[ \t]*)?([" + CN_DIGITS + r"]{1,2})[ \t\n]*、[ \t\n]*([^\n]{0,60})",
     re.M,
 )
 
@@ -72,6 +72,10 @@ class Heading(NamedTuple):
     title: str
     start: int
     end: int
+
+
+# Row labels of table 3 that look like headings ("一、本年新收…").
+_TABLE_ROW_TITLE_RE = re.compile(r"^\s*(?:本年度?新收|上年度?结转|本年度办理结果|结转下年度)")
 
 
 def _canonical(title: str) -> str | None:
@@ -101,6 +105,8 @@ def section_headings(text: str) -> list[Heading]:
         printed, rest = m.group(1), m.group(2)
         line_start = m.start() == 0 or text[m.start() - 1] == "\n"
         title = rest.split("。")[0]
+        if _TABLE_ROW_TITLE_RE.match(title):
+            continue
         canon = _canonical(title)
         if canon is None:
             short_line = line_start and len(rest) <= 25 and not re.search(r"[。,;]", rest)
@@ -149,6 +155,8 @@ _ANCHOR_RE = re.compile("|".join(f"(?:{a})" for a in TABLE_ANCHORS))
 # Things that end a table region: a sentence end, a sub-heading that is not
 # one of table 3's row groups, or a section heading outside 二/三/四.
 _SUBHEAD_RE = re.compile(r"\(\s*[" + CN_DIGITS + r"]\s*\)(?![\s]*[予部不无其总项])")
+_STOP_RE = re.compile(r"[。!?]")
+_HEADING_START_RE = re.compile(r"\s*(?:#{1,6}\s*)?[" + CN_DIGITS + r"]{1,2}\s*、")
 _PIPE_LINE_RE = re.compile(r"^\s*(?:\|?\s*:?-{3,}.*|.*\|.*\|.*)$")
 _NUM_LINE_RE = re.compile(r"^[\d.,+\-%/ ]*\d[\d.,+\-%/ ]*$")
 
@@ -163,9 +171,11 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
 
 def _table_end(text: str, start: int, heads: list[Heading]) -> int:
     end = len(text)
-    m = re.compile(r"[。!?]").search(text, start)
-    if m:
-        end = m.start()
+    for m in _STOP_RE.finditer(text, start):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if not _HEADING_START_RE.match(text, line_start):  # "三、…情况。" is a heading
+            end = m.start()
+            break
     m = _SUBHEAD_RE.search(text, start, end)
     if m:
         end = m.start()

@@ -64,7 +64,9 @@ def test_font_path_is_the_packaged_noto_cjk_file():
 
 def test_use_style_resolves_the_sc_face_of_the_packaged_font():
     path = gp.use_style()
-    found = font_manager.findfont(font_manager.FontProperties(family=gp.CJK_FAMILY), fallback_to_default=False)
+    found = font_manager.findfont(
+        font_manager.FontProperties(family=gp.CJK_FAMILY), fallback_to_default=False
+    )
     assert os.path.samefile(found, path)  # the pinned file wins over a system copy (fonts-noto-cjk)
     face = font_manager.get_font(found)
     assert face.family_name == gp.CJK_FAMILY
@@ -135,8 +137,13 @@ def test_labels_must_be_bilingual(requests_df):
         gp.bar_by(requests_df, "机关 Agency", "件数 Requests", hue="year", title="Requests only")
     assert plt.get_fignums() == []  # refused before anything was drawn
     with pytest.raises(ValueError, match="ylabel must be bilingual"):
-        gp.bar_by(requests_df.rename(columns={"件数 Requests": "requests"}), "机关 Agency", "requests",
-                  hue="year", title=("申请", "Requests"))
+        gp.bar_by(
+            requests_df.rename(columns={"件数 Requests": "requests"}),
+            "机关 Agency",
+            "requests",
+            hue="year",
+            title=("申请", "Requests"),
+        )
 
 
 # --------------------------------------------------------------------------- bar_by
@@ -153,8 +160,9 @@ def test_bar_by_heights_equal_the_data(requests_df):
 
 
 def test_bar_by_with_hue_and_annotations(requests_df):
-    ax = gp.bar_by(requests_df, "机关 Agency", "件数 Requests", hue="year", annotate=True,
-                   title=("申请数", "Requests"))
+    ax = gp.bar_by(
+        requests_df, "机关 Agency", "件数 Requests", hue="year", annotate=True, title=("申请数", "Requests")
+    )
     by_year = {}
     for container in ax.containers:
         by_year[container.get_label()] = [p.get_height() for p in container]
@@ -179,8 +187,13 @@ def test_bar_by_refuses_duplicates_instead_of_averaging(requests_df):
 
 def test_helpers_accept_an_axes_and_return_it(requests_df):
     fig, ax = plt.subplots()
-    out = gp.bar_by(requests_df[requests_df.year == 2022], "机关 Agency", "件数 Requests",
-                    title=("申请数", "Requests"), ax=ax)
+    out = gp.bar_by(
+        requests_df[requests_df.year == 2022],
+        "机关 Agency",
+        "件数 Requests",
+        title=("申请数", "Requests"),
+        ax=ax,
+    )
     assert out is ax
 
 
@@ -188,11 +201,16 @@ def test_helpers_accept_an_axes_and_return_it(requests_df):
 
 
 def test_line_by_year_values_and_gap():
-    df = pd.DataFrame({"year": [2020, 2021, 2023, 2020, 2021, 2022, 2023],
-                       "机关": ["甲"] * 3 + ["乙"] * 4,
-                       "n": [1, 2, 4, 5, 6, 7, 8]})
-    ax = gp.line_by_year(df, value="n", hue="机关", title=("申请趋势", "Requests by year"),
-                         legend_title=("机关", "Agency"))
+    df = pd.DataFrame(
+        {
+            "year": [2020, 2021, 2023, 2020, 2021, 2022, 2023],
+            "机关": ["甲"] * 3 + ["乙"] * 4,
+            "n": [1, 2, 4, 5, 6, 7, 8],
+        }
+    )
+    ax = gp.line_by_year(
+        df, value="n", hue="机关", title=("申请趋势", "Requests by year"), legend_title=("机关", "Agency")
+    )
     lines = {ln.get_label(): ln for ln in ax.get_lines()}
     assert set(lines) == {"甲", "乙"}
     x, y = lines["甲"].get_data()
@@ -208,13 +226,22 @@ def test_line_by_year_values_and_gap():
 
 
 def test_share_bars_segments_are_shares():
-    df = pd.DataFrame({
-        "year": [2022] * 3 + [2023] * 3 + [2024] * 3,
-        "结果": ["予以公开", "部分公开", "不予公开"] * 3,
-        "n": [60, 30, 10, 1, 1, 2, 0, 0, 0],
-    })
-    ax = gp.share_bars(df, "year", "结果", "n", title=("办理结果", "Outcomes"), ylabel=("年份", "Year"),
-                       legend_title=("结果", "Outcome"))
+    df = pd.DataFrame(
+        {
+            "year": [2022] * 3 + [2023] * 3 + [2024] * 3,
+            "结果": ["予以公开", "部分公开", "不予公开"] * 3,
+            "n": [60, 30, 10, 1, 1, 2, 0, 0, 0],
+        }
+    )
+    ax = gp.share_bars(
+        df,
+        "year",
+        "结果",
+        "n",
+        title=("办理结果", "Outcomes"),
+        ylabel=("年份", "Year"),
+        legend_title=("结果", "Outcome"),
+    )
     widths = {c.get_label(): [p.get_width() for p in c] for c in ax.containers}
     assert widths["予以公开"][:2] == pytest.approx([0.6, 0.25])
     assert widths["部分公开"][:2] == pytest.approx([0.3, 0.25])
@@ -238,16 +265,25 @@ def test_share_bars_rejects_negative_counts():
 
 @pytest.fixture
 def rates_df():
-    return pd.DataFrame({
-        "机关": ["市政府办公室", "市教育局", "市公安局", "区政府"],
-        "rate": [0.12, 0.4, 0.05, None],
-        "n": [200, 12, 80, 0],
-    })
+    return pd.DataFrame(
+        {
+            "机关": ["市政府办公室", "市教育局", "市公安局", "区政府"],
+            "rate": [0.12, 0.4, 0.05, None],
+            "n": [200, 12, 80, 0],
+        }
+    )
 
 
 def test_rate_points_flags_small_denominators(rates_df):
-    ax = gp.rate_points(rates_df, "rate", "n", by="机关", min_n=30, ylabel=("机关", "Agency"),
-                        title=("纠错率", "Correction rate"))
+    ax = gp.rate_points(
+        rates_df,
+        "rate",
+        "n",
+        by="机关",
+        min_n=30,
+        ylabel=("机关", "Agency"),
+        title=("纠错率", "Correction rate"),
+    )
     by_gid = {c.get_gid(): c for c in ax.collections}
     precise, small = by_gid["precise"], by_gid["small_n"]
     assert sorted(precise.get_offsets()[:, 0]) == pytest.approx([0.05, 0.12])
@@ -266,16 +302,29 @@ def test_rate_points_flags_small_denominators(rates_df):
 
 
 def test_rate_points_respects_min_n(rates_df):
-    ax = gp.rate_points(rates_df, "rate", "n", by="机关", min_n=100, ylabel=("机关", "Agency"),
-                        title=("纠错率", "Correction rate"))
+    ax = gp.rate_points(
+        rates_df,
+        "rate",
+        "n",
+        by="机关",
+        min_n=100,
+        ylabel=("机关", "Agency"),
+        title=("纠错率", "Correction rate"),
+    )
     notes = sorted(t.get_text() for t in ax.texts if t.get_gid() == "small_n_note")
     assert notes == ["n<100 (n=12)", "n<100 (n=80)"]
 
 
 def test_rate_points_rejects_percentages(rates_df):
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        gp.rate_points(rates_df.assign(rate=rates_df.rate * 100), "rate", "n", by="机关",
-                       ylabel=("机关", "Agency"), title=("纠错率", "Correction rate"))
+        gp.rate_points(
+            rates_df.assign(rate=rates_df.rate * 100),
+            "rate",
+            "n",
+            by="机关",
+            ylabel=("机关", "Agency"),
+            title=("纠错率", "Correction rate"),
+        )
 
 
 def test_wilson_interval():
@@ -287,11 +336,21 @@ def test_wilson_interval():
 
 def test_every_helper_draws_chinese_without_warnings(requests_df, rates_df):
     fig, axes = plt.subplots(2, 2, figsize=(12, 8))
-    gp.bar_by(requests_df, "机关 Agency", "件数 Requests", hue="year", title=("申请数", "Requests"), ax=axes[0, 0])
-    gp.line_by_year(requests_df, value="件数 Requests", hue="机关 Agency", title=("趋势", "Trend"), ax=axes[0, 1])
-    share = pd.DataFrame({"机关": ["甲局", "甲局", "乙局", "乙局"], "结果": ["公开", "不公开"] * 2, "n": [3, 1, 2, 2]})
-    gp.share_bars(share, "机关", "结果", "n", title=("结果", "Outcomes"), ylabel=("机关", "Agency"), ax=axes[1, 0])
-    gp.rate_points(rates_df, "rate", "n", by="机关", ylabel=("机关", "Agency"), title=("纠错率", "Rate"), ax=axes[1, 1])
+    gp.bar_by(
+        requests_df, "机关 Agency", "件数 Requests", hue="year", title=("申请数", "Requests"), ax=axes[0, 0]
+    )
+    gp.line_by_year(
+        requests_df, value="件数 Requests", hue="机关 Agency", title=("趋势", "Trend"), ax=axes[0, 1]
+    )
+    share = pd.DataFrame(
+        {"机关": ["甲局", "甲局", "乙局", "乙局"], "结果": ["公开", "不公开"] * 2, "n": [3, 1, 2, 2]}
+    )
+    gp.share_bars(
+        share, "机关", "结果", "n", title=("结果", "Outcomes"), ylabel=("机关", "Agency"), ax=axes[1, 0]
+    )
+    gp.rate_points(
+        rates_df, "rate", "n", by="机关", ylabel=("机关", "Agency"), title=("纠错率", "Rate"), ax=axes[1, 1]
+    )
     caught = _draw(fig)
     assert [str(w.message) for w in caught if "Glyph" in str(w.message)] == []
     for ax in axes.flat:
