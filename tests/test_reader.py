@@ -187,8 +187,8 @@ def test_html_spans_nested_layout_tables_and_nbsp(seed_path, seed_report):
             cells.pop()
         tds = []
         for c in cells:
-            if re.fullmatch(r"\d{2,}", c):
-                tds.append(f"<td>&nbsp;<span>{c[0]}</span><span>{c[1:]}</span>&nbsp;</td>")
+            if re.fullmatch(r"\d+", c):
+                tds.append(f"<td>&nbsp;<span>{c[0]}</span><span>{c[1:]}</span><br/>&nbsp;</td>")
             else:
                 tds.append(f"<td colspan='2'><p>{c[:3]}</p><p>{c[3:]}</p></td>" if len(c) > 6 else f"<td>{c}</td>")
         rows.append("<tr>" + "".join(tds) + "</tr>")
