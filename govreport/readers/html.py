@@ -38,9 +38,18 @@ def _rows_of(table):
     return rows
 
 
+def _parser():
+    from lxml import etree
+
+    return etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
 def _span(el, name: str) -> int:
+    raw = el.get(name)
+    if raw is None:
+        return 1
     try:
-        v = int(str(el.get(name, "1")).strip() or 1)
+        v = int(raw.strip() or 1)
     except ValueError:
         return 1
     return max(1, min(v, _MAX_SPAN))
@@ -72,7 +81,7 @@ def _grid(table, budget: Budget, source: str) -> list[list[str]]:
                 if col > _MAX_SPAN * 2:
                     break
                 continue
-            text = normalize_text(_cell_text(nxt)).replace("\n", "")
+            text = _cell_text(nxt)
             cs, rs = _span(nxt, "colspan"), _span(nxt, "rowspan")
             row.append((col, text))
             if rs > 1:
@@ -86,19 +95,52 @@ def _grid(table, budget: Budget, source: str) -> list[list[str]]:
     return out
 
 
-def _has_table_descendant(el) -> bool:
-    return any(True for _ in el.iterdescendants("table"))
+_SEP = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: untouched by NFKC, OpenCC and white-space folding
+
+
+def _normalise_items(items) -> list[Block]:
+    """Normalise every text of the page in one pass (one OpenCC call, not thousands)."""
+    raw: list[str] = []
+    for it in items:
+        if it[0] == "line":
+            raw.append(it[1].replace(_SEP, ""))
+        else:
+            raw.extend(c.replace(_SEP, "") for c in it[1])
+    norm = normalize_text(_SEP.join(raw)).split(_SEP)
+    blocks: list[Block] = []
+    i = 0
+    for it in items:
+        if it[0] == "line":
+            for ln in norm[i].split("\n"):
+                ln = ln.strip()
+                if ln:
+                    blocks.append(Block(LINE, [ln], 0))
+            i += 1
+        else:
+            n = len(it[1])
+            cells = [c.replace("\n", "").strip() for c in norm[i : i + n]]
+            i += n
+            if any(cells):
+                blocks.append(Block(ROW, cells, 0, table=it[2], row=it[3]))
+    return blocks
 
 
 def read_html(text: str, *, source: str, encoding: str | None, budget: Budget = DEFAULT_BUDGET) -> Document:
-    """Read an HTML page into a :class:`Document`."""
-    import lxml.html
+    """Read an HTML page into a :class:`Document`.
+
+    Leaf tables (tables that hold no table) are data: their rows become ROW
+    blocks with spans expanded.  Everything else, layout tables included, is
+    text: block elements (p, div, br, td …) break lines.  libxml2 caps element
+    nesting at 255, so no page can nest deeper than that.
+    """
     from lxml import etree
 
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=False))
-    except (etree.ParserError, ValueError) as exc:
+        root = etree.fromstring(text.encode("utf-8"), _parser())
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError(source, f"not parseable as HTML ({exc})") from None
+    if root is None:
+        raise NotAReportError(source, "the HTML page is empty")
     attrs: dict = {}
     for meta in root.iter("meta"):
         name = (meta.get("name") or "").lower()
@@ -113,60 +155,33 @@ def read_html(text: str, *, source: str, encoding: str | None, budget: Budget = 
     if t is not None and t.text:
         attrs["page_title"] = normalize_text(t.text)
 
-    blocks: list[Block] = []
-    buf: list[str] = []
-    n_tables = 0
-
-    def flush():
-        if buf:
-            s = normalize_text("".join(buf))
-            for ln in s.split("\n"):
-                if ln:
-                    blocks.append(Block(LINE, [ln], 0))
-            buf.clear()
-
-    def walk(el, depth: int):
-        nonlocal n_tables
-        if depth > budget.max_depth:
-            raise BudgetExceededError(source, f"HTML nested deeper than {budget.max_depth} elements")
-        tag = el.tag if isinstance(el.tag, str) else None
-        if tag is None:  # comment, processing instruction
-            if el.tail:
-                buf.append(el.tail)
-            return
-        tag = tag.lower()
-        if tag in _SKIP:
-            if el.tail:
-                buf.append(el.tail)
-            return
-        if tag == "table" and not _has_table_descendant(el):
-            flush()
-            ti = n_tables
-            n_tables += 1
-            for ri, cells in enumerate(_grid(el, budget, source)):
-                if any(cells):
-                    blocks.append(Block(ROW, cells, 0, table=ti, row=ri))
-            if el.tail:
-                buf.append(el.tail)
-            return
-        block = tag in _BLOCK
-        if block:
-            buf.append("\n")
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child, depth + 1)
-        if block:
-            buf.append("\n")
-        if el.tail:
-            buf.append(el.tail)
-
     body = root.find("body")
-    try:
-        walk(body if body is not None else root, 0)
-    except RecursionError:
-        raise BudgetExceededError(source, "HTML nested too deeply to walk") from None
-    flush()
+    if body is None:
+        body = root
+    # Scripts, styles, comments (Word's conditional comments) go; their tails stay.
+    etree.strip_elements(body, etree.Comment, etree.ProcessingInstruction, *_SKIP, with_tail=False)
+    # Leaf tables are data tables: expand them, then stand a marker in their place.
+    grids = []
+    for tbl in body.xpath(".//table[not(.//table)]"):
+        grids.append(_grid(tbl, budget, source))
+        marker = etree.Element("span")
+        marker.text = f"\n{_SEP}{len(grids) - 1}{_SEP}\n"
+        marker.tail = tbl.tail
+        tbl.getparent().replace(tbl, marker)
+    for el in body.iter(*_BLOCK):
+        el.text = "\n" + (el.text or "")
+        el.tail = "\n" + (el.tail or "")
+    flat = "".join(body.itertext())
+    items: list[tuple] = []  # ("line", raw) | ("row", [raw cells], table, row)
+    for k, part in enumerate(flat.split(_SEP)):
+        if k % 2 == 0:
+            if part.strip():
+                items.append(("line", part))
+        else:
+            ti = int(part)
+            for ri, cells in enumerate(grids[ti]):
+                items.append(("row", cells, ti, ri))
+    blocks = _normalise_items(items)
     if not blocks:
         raise NotAReportError(source, "the HTML page holds no text")
     return Document.from_blocks(source, "html", encoding, text, blocks, attrs=attrs)
