@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import copy
 import html
+import os
 import re
 import secrets
 import sys
@@ -311,11 +312,14 @@ def _execute(nb: Any, source: Path, timeout: int, kernel_name: str) -> None:
         raise MissingDependencyError("nbclient", "execute=True needs nbclient and ipykernel") from exc
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    # a briefing shows its charts: let ipykernel pick its inline backend even when the caller
+    # runs with MPLBACKEND=Agg (as test suites do)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     client = NotebookClient(
         nb, timeout=timeout, kernel_name=kernel_name, resources={"metadata": {"path": str(cwd)}}
     )
     try:
-        client.execute()
+        client.execute(env=env)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         lines = str(exc).strip().splitlines()
         raise BriefingError(source, f"execution failed: {lines[-1] if lines else repr(exc)}") from exc
