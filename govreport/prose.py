@@ -23,6 +23,8 @@ section_headings
     The section headings found, with printed and canonical numbers.
 sentences
     Sentence spans (split on 。；;!? and paragraph ends).
+parse_chinese_number, guess_report_year
+    Numbers in Chinese or Arabic numerals with 万/亿; the report year.
 """
 
 from __future__ import annotations
@@ -39,10 +41,77 @@ __all__ = [
     "section_headings",
     "sentences",
     "in_spans",
+    "parse_chinese_number",
+    "guess_report_year",
 ]
 
 CN_DIGITS = "一二三四五六七八九十"
 _SENT_END = "。!?;"
+
+# --- numbers -------------------------------------------------------------------------
+
+_CN_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+
+
+def parse_chinese_number(s: str) -> float | None:
+    """Parse a number written in Arabic or Chinese numerals, with 万/亿.
+
+    Returns ``None`` for what is not a definite number (``十余``, ``几``).
+
+    >>> parse_chinese_number("三百五十一")
+    351.0
+    >>> parse_chinese_number("两千")
+    2000.0
+    >>> parse_chinese_number("1.2万")
+    12000.0
+    >>> parse_chinese_number("一万二千零五")
+    12005.0
+    >>> parse_chinese_number("十五"), parse_chinese_number("二〇二三")
+    (15.0, 2023.0)
+    >>> parse_chinese_number("3,940")
+    3940.0
+    >>> parse_chinese_number("十余") is None
+    True
+    """
+    s = s.strip().replace(",", "")
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([万亿]?)", s)
+    if m:
+        return float(m.group(1)) * {"": 1, "万": 1e4, "亿": 1e8}[m.group(2)]
+    if not s or any(c not in _CN_DIGIT and c not in _CN_SMALL and c not in "万亿" for c in s):
+        return None
+    if not any(c in _CN_SMALL or c in "万亿" for c in s):
+        return float("".join(str(_CN_DIGIT[c]) for c in s))
+    total = section = number = 0
+    for c in s:
+        if c in _CN_DIGIT:
+            number = _CN_DIGIT[c]
+        elif c in _CN_SMALL:
+            section += (number or (1 if c == "十" else 0)) * _CN_SMALL[c]
+            number = 0
+        elif c == "万":
+            total += (section + number) * 10_000
+            section = number = 0
+        else:  # 亿
+            total = (total + section + number) * 100_000_000
+            section = number = 0
+    return float(total + section + number)
+
+
+def guess_report_year(text: str) -> int | None:
+    """Guess the report year from the title line or the statistical period.
+
+    >>> guess_report_year("同心县人社局2023年政府信息公开工作年度报告")
+    2023
+    """
+    m = re.search(
+        r"(\d{4})\s*年\s*度?[^\n。]{0,30}?(?:政府信息公开|政务公开|信息公开)[^\n。]{0,12}?报告", text[:4000]
+    )
+    if not m:
+        m = re.search(r"(?:统计期限|统计数据|统计时限|数据期限)[^\n。]{0,12}?(\d{4})\s*年", text[:6000])
+    return int(m.group(1)) if m else None
+
 
 # --- section headings -------------------------------------------------------
 
@@ -59,7 +128,9 @@ SECTION_KEYWORDS: tuple[tuple[str, str], ...] = (
 _SECTION_KW = [(n, re.compile(p)) for n, p in SECTION_KEYWORDS]
 
 _HEADING_RE = re.compile(
-    r"(?:^|(?<=[。;!?:)|\s\d]))(?:#{1,6}[ \t]*)?([" + CN_DIGITS + r"]{1,2})[ \t\n]*、[ \t\n]*([^\n]{0,60})",
+    r"(?:^|(?<=[。;!?:)|\s\d]))(?:#{1,6}[ \t]*)?(["
+    + CN_DIGITS
+    + r"]{1,2})[ \t\n]*、[ \t\n]*(?=([^\n]{0,60}))",
     re.M,
 )
 
@@ -87,7 +158,7 @@ def _canonical(title: str) -> str | None:
 
 
 def section_headings(text: str) -> list[Heading]:
-    """Find the top-level section headings (``一、总体情况`` …).
+    r"""Find the top-level section headings (``一、总体情况`` …).
 
     A candidate ``X、title`` is accepted when its title names a known
     section (总体情况, 主动公开, 申请, 复议/诉讼, 问题/改进, 其他…), or when it
@@ -95,9 +166,9 @@ def section_headings(text: str) -> list[Heading]:
     canonical number follows the title where it is recognised, else the
     printed number is kept.
 
-    >>> [(h.number, h.printed) for h in section_headings("序\\n一、总体情况\\n文。二、主动公开政府信息情况")]
+    >>> [(h.number, h.printed) for h in section_headings("序\n一、总体情况\n文。二、主动公开政府信息情况")]
     [('一', '一'), ('二', '二')]
-    >>> [h.number for h in section_headings("一、工作机制保障\\n三、主动公开工作情况\\n")]
+    >>> [h.number for h in section_headings("一、工作机制保障\n三、主动公开工作情况\n")]
     ['一', '二']
     """
     out: list[Heading] = []
@@ -120,14 +191,14 @@ def section_headings(text: str) -> list[Heading]:
 
 
 def split_sections(text: str) -> list[tuple[str | None, int, int]]:
-    """Split ``text`` into sections at the section headings.
+    r"""Split ``text`` into sections at the section headings.
 
     Returns ``(number, start, end)`` tuples covering the whole text; the
     preamble before the first heading has number ``None``.  ``number`` is the
     canonical section (``'一'`` … ``'六'``) where the heading's title is
     recognised, else the printed number (see :func:`section_headings`).
 
-    >>> split_sections("前言\\n一、总体情况\\n正文\\n五、存在的主要问题及改进情况\\n无")
+    >>> split_sections("前言\n一、总体情况\n正文\n五、存在的主要问题及改进情况\n无")
     [(None, 0, 3), ('一', 3, 13), ('五', 13, 29)]
     """
     out: list[tuple[str | None, int, int]] = []
@@ -197,7 +268,7 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def table_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of table regions in ``text`` (sorted, merged).
+    r"""Character spans of table regions in ``text`` (sorted, merged).
 
     Covers the template tables (from an anchor such as ``第二十条第(一)项``,
     ``本列数据的勾稽关系`` or ``指标名称`` to the next sentence end, the next
@@ -205,9 +276,9 @@ def table_spans(text: str) -> list[tuple[int, int]]:
     lines holding ``|``-separated cells, and runs of three or more
     number-only lines.
 
-    >>> t = "主动公开信息5条。\\n二、主动公开政府信息情况\\n第二十条第(一)项\\n规章\\n0\\n五、存在的主要问题\\n无。"
+    >>> t = "主动公开信息5条。\n二、主动公开政府信息情况\n第二十条第(一)项\n规章\n0\n五、存在的主要问题\n无。"
     >>> [t[s:e] for s, e in table_spans(t)]
-    ['第二十条第(一)项\\n规章\\n0\\n']
+    ['第二十条第(一)项\n规章\n0\n']
     """
     spans: list[tuple[int, int]] = []
     lines = _line_spans(text)
@@ -248,7 +319,11 @@ _BREAK_BEFORE_RE = re.compile(
     r"|(?:标题|发布时间|文号|发布机构|索引号|来源|栏目|原始链接|原文链接|本地目录|正文|页面链接|单位|采集时间)\s*:)"
 )
 _HEADING_LINE_RE = re.compile(
-    r"^(?:#{1,6}\s*)?(?:[" + CN_DIGITS + r"]{1,2}\s*、|\(\s*[" + CN_DIGITS + r"]{1,2}\s*\))[^。,;!?]{2,28}$"
+    r"^(?:#{1,6}\s*)?(?:["
+    + CN_DIGITS
+    + r"]{1,2}\s*、|\(\s*["
+    + CN_DIGITS
+    + r"]{1,2}\s*\))[^。,;!?]{2,28}(?<!:)$"
 )
 _KEY_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*:")
 
@@ -267,7 +342,7 @@ def _joinable(a: str, b: str) -> bool:
 
 
 def join_broken_lines(text: str) -> tuple[str, list[int]]:
-    """Join lines that a crawl broke in mid-sentence.
+    r"""Join lines that a crawl broke in mid-sentence.
 
     A line break is removed when the line before it does not end a sentence
     (。！？；), the next line does not start a heading, an item (``1.``,
@@ -286,11 +361,12 @@ def join_broken_lines(text: str) -> tuple[str, list[int]]:
 
     Examples
     --------
-    >>> j, off = join_broken_lines("全年刊发公报\\n15\\n2期。\\n一、总体情况\\n20\\n23\\n年")
+    >>> j, off = join_broken_lines("全年刊发公报\n15\n2期。\n一、总体情况\n20\n23\n年")
     >>> j
-    '全年刊发公报152期。\\n一、总体情况\\n2023年'
+    '全年刊发公报152期。\n一、总体情况\n2023年'
     >>> off[j.index("2期")]
     10
+
     """
     tables = table_spans(text)
     lines = _line_spans(text)
@@ -342,14 +418,14 @@ _PERIOD_RE = re.compile(r"[^。!?\n]*(?:[。!?]+[”\")]?|\n|$)")
 
 
 def sentences(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` of ``text``.
+    r"""Sentence spans ``(start, end)`` of ``text``.
 
     Splits after 。！？ (and ；/; unless ``semicolons=False``) and at line
     ends; run :func:`join_broken_lines` first so that only paragraph ends
     remain.  Spans exclude surrounding white space and the line break, and
     include the closing punctuation.
 
-    >>> t = "收到申请1件;答复1件。\\n二、情况"
+    >>> t = "收到申请1件;答复1件。\n二、情况"
     >>> [t[s:e] for s, e in sentences(t)]
     ['收到申请1件;', '答复1件。', '二、情况']
     >>> [t[s:e] for s, e in sentences(t, semicolons=False)]
