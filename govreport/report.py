@@ -284,10 +284,9 @@ class Report:
         )
         parts = [head]
         try:
-            checks = self.checks
-            failed = checks[checks["status"] == "fail"]
-            parts.append(f"<p>checks: {int((checks['status'] == 'pass').sum())} pass, {len(failed)} fail, "
-                         f"{int((checks['status'] == 'not-assessable').sum())} not assessable</p>")
+            from .checks import summary
+
+            parts.append(f"<pre>{e(summary(self.checks))}</pre>")
         except Exception:  # noqa: BLE001 - a repr must never raise
             pass
         wide = self.requests_wide()
