@@ -11,6 +11,9 @@ __all__ = ["extract_meta"]
 _TITLE_RE = re.compile(
     r"(?P<agency>[\u4e00-\u9fff()（）]{2,40}?)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?:的)?\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*年度?\s*报告"
 )
+_YEAR_FIRST_RE = re.compile(
+    r"(?:^|\n|正文)\s*(?P<year>(?:19|20)\d{2})\s*年\s*度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,40}?)\s*(?:政府|政务)?\s*信息\s*公开\s*(?:工作)?\s*年度?\s*报告"
+)
 _PERIOD_RE = re.compile(r"(?:统计|期限|时间|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|-|—)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
 _HEADER_FIELD_RE = re.compile(r"^(?:标题|发布机构|来源|单位)\s*[:：]\s*(.+)$", re.M)
 _SITE_CODE_RE = re.compile(r"网站标识码\s*[:：]?\s*(\d{10})")
@@ -53,6 +56,12 @@ def extract_meta(doc: Document) -> dict:
             break
         if agency and year:
             break
+    if agency is None or year is None:
+        m = _YEAR_FIRST_RE.search(re.sub(r"[ \t]*\n[ \t]*(?=\S)", "", head_lines[:3000]))
+        if m and not _BAD_AGENCY.match(m.group("agency")):
+            agency = agency or _clean_agency(m.group("agency"))
+            year = year or int(m.group("year"))
+            year_source = year_source or "text"
     if year is None:
         m = _PERIOD_RE.search(joined)
         if m:

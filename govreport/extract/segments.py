@@ -177,7 +177,8 @@ def segments(doc: Document, start: int = 0, end: int | None = None, *, flat: boo
                 new(_dedupe(cells[: li + 1]), True, bi, b)
                 vals = cells[li + 1 :]
             else:
-                if cur is None:
+                # values alone continue the segment above only within one source table
+                if cur is None or (b.table is not None and doc.blocks[cur.block].table != b.table):
                     new([], True, bi, b)
                 vals = cells
                 cur.structured = True

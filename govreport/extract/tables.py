@@ -25,7 +25,7 @@ __all__ = ["Cell", "Extraction", "extract_tables", "find_regions"]
 _H2 = re.compile(r"^二、.{0,8}主动公开|^第二十条第\(一\)项")
 _H3 = re.compile(r"^三、.{0,6}收到和处理|本列数据的勾稽关系")
 _H3_ROW = re.compile(r"本年度?新收")
-_H4 = re.compile(r"^四、.{0,24}(复议|诉讼)")
+_H4 = re.compile(r"^[三四]、.{0,24}(复议|诉讼)")  # Shanghai 2024 renumbers the tables
 _H5 = re.compile(r"^[五六]、")
 _SUBTOTAL = re.compile(r"小计")
 
@@ -66,30 +66,49 @@ def _last_start(pattern: re.Pattern, s: str) -> int:
 
 
 def _match_rows(segs: list[Segment], rows, *, first_max: int = 3) -> dict[str, tuple[int, Segment]]:
-    """Match segments to template rows in template order (latest label match wins)."""
-    matched: dict[str, tuple[int, Segment]] = {}
-    last_order = 0
+    """Match segments to template rows: the heaviest chain in document and template order.
+
+    A candidate is (segment, row) where the row's label pattern matches the
+    segment's label; a segment with values weighs 3, a label alone 1, plus a
+    little for the pattern whose match starts latest (the most specific
+    label).  The chosen matches increase in both document order and template
+    order, and the first must be one of the first ``first_max`` rows.
+    """
+    cands = []
     for si, seg in enumerate(segs):
         s = seg.label
         if not s:
             continue
-        best = None
         has_values = any(p.text for p in seg.pieces)
+        found = []
         for r in rows:
-            if r.order <= last_order:
-                continue
             if getattr(r, "is_group", False) and not has_values:
                 continue
-            if not matched and r.order > first_max:
-                continue
             pos = _last_start(r.match, s)
-            if pos >= 0 and (best is None or pos > best[0] or (pos == best[0] and r.order < best[1].order)):
-                best = (pos, r)
-        if best is not None:
-            r = best[1]
-            matched[r.key] = (si, seg)
-            last_order = r.order
-    return matched
+            if pos >= 0:
+                found.append((pos, r))
+        if found:
+            best_pos = max(p for p, _ in found)
+            for pos, r in found:
+                cands.append((si, r, (3 if has_values else 1) + (0.01 if pos == best_pos else 0) - r.order * 1e-6))
+    neg = float("-inf")
+    best: list[tuple[float, int | None]] = []
+    for i, (si, r, w) in enumerate(cands):
+        top = (w if r.order <= first_max else neg, None)
+        for j in range(i):
+            sj, rj, _ = cands[j]
+            if sj < si and rj.order < r.order and best[j][0] > neg and best[j][0] + w > top[0]:
+                top = (best[j][0] + w, j)
+        best.append(top)
+    if not best or max(b[0] for b in best) == neg:
+        return {}
+    i = max(range(len(best)), key=lambda k: best[k][0])
+    matched = {}
+    while i is not None:
+        si, r, _ = cands[i]
+        matched[r.key] = (si, segs[si])
+        i = best[i][1]
+    return dict(sorted(matched.items(), key=lambda kv: kv[1][0]))
 
 
 def find_regions(doc: Document, segs: list[Segment]) -> dict[str, tuple[int, int]]:

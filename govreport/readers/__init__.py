@@ -75,6 +75,6 @@ def read_document(source, *, form: str | None = None, encoding: str | None = Non
         return fn(data, source=name, budget=budget)
     if text is None:
         raise NotAReportError(name, "no text")
-    if sniffed == "html":
+    if sniffed in ("html", "markdown"):
         return fn(text, source=name, encoding=enc, budget=budget)
     return fn(text, source=name, encoding=enc)

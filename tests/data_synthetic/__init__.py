@@ -1,0 +1,1 @@
+"""Synthetic reports built inside the tests (no binaries committed)."""
