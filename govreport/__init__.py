@@ -6,6 +6,7 @@
 """
 
 from .api import read_report
+from .corpus import Corpus, read_reports
 from .errors import (
     AmbiguousTableError,
     BudgetExceededError,
@@ -25,6 +26,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "read_report",
+    "read_reports",
+    "Corpus",
     "Report",
     "Budget",
     "GovReportError",

@@ -406,8 +406,4 @@ def test_markdown_fragment_rows_keep_to_their_own_table():
 
     report = Report(doc, extract_tables(doc), extract_meta(doc))
     res = compare(report, load_expected(SHARED / "023_shanghai_kewei_2024_pdf2md.md.expected.json"))
-    if res["wrong"]:
-        pytest.xfail(
-            "needs the extractor to keep a value-only row out of a segment from another source table "
-            "(segments.py: attach only when Block.table matches); see the reader issue's notes"
-        )
+    assert res["wrong"] == []
