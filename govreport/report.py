@@ -231,6 +231,24 @@ class Report:
         return df[FRAME_COLUMNS["reviews"]]
 
     @cached_property
+    def legacy(self) -> pd.DataFrame:
+        """Pre-2019 reports: the old statistics table (indicator, unit, this year, cumulative)."""
+        cells = self._cells("legacy")
+        df = pd.DataFrame(
+            {
+                "report_id": pd.array([self.report_id] * len(cells), dtype="string"),
+                "indicator": pd.array([c.row for c in cells], dtype="string"),
+                "unit": pd.array([c.row_zh for c in cells], dtype="string"),
+                "column": _cat([c.column for c in cells], ["this_year", "cumulative"]),
+                "column_zh": pd.array([c.column_zh for c in cells], dtype="string"),
+                "value": pd.array([float(c.value.value) if c.value.value is not None else None for c in cells], dtype="Float64"),
+                **self._common(cells),
+                **self._prov(cells),
+            }
+        )
+        return df
+
+    @cached_property
     def doubts(self) -> pd.DataFrame:
         """Where extraction is unsure: ambiguous rows, recovered rows, rows not found."""
         df = pd.DataFrame(self.extraction.doubts, columns=["table", "row", "doubt", "detail"])

@@ -130,7 +130,16 @@ def _split_flat(line: str) -> list[tuple[str, str]]:
             continue
         label_buf += line[pos:s]
         item = ""
-        if stripped.endswith(".") and after and has_cjk(after):
+        if after == "、" and not stripped.endswith("."):
+            # "… 76424 2、政府公报公开": the last number is the next label's item number
+            toks = stripped.split()
+            if len(toks) > 1:
+                item, stripped = toks[-1], " ".join(toks[:-1])
+            elif len(stripped) > 1:
+                item, stripped = stripped[-1], stripped[:-1]
+            else:
+                continue
+        elif stripped.endswith(".") and after and has_cjk(after):
             # "…0000006" + "8." item number of the next label
             digits = stripped[:-1].rstrip()
             if len(digits) >= 1:
