@@ -74,7 +74,11 @@ def doubt_recovered(view) -> Iterator[dict]:
 
 @register("DOUBT.incomplete")
 def doubt_incomplete(view) -> Iterator[dict]:
-    """Tables or template rows not found."""
+    """Tables or template rows not found (pre-2019 reports have no standard tables: not assessable)."""
+    if str(getattr(view, "template", "")) == "pre-2019":
+        yield result("DOUBT.incomplete", "tables", "not-assessable", None, None,
+                     message="pre-2019 report: the standard tables did not exist yet")  # fmt: skip
+        return
     doubts = getattr(view, "doubts", None)
     missing: dict[str, list[str]] = {}
     if doubts is not None and len(doubts):
