@@ -335,6 +335,89 @@ def _concat(pieces: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_SURE = ("printed", "recovered")
+_CELL_FRAMES = (("requests", "row", "column"), ("active", "row", "column"), ("reviews", "proceeding", "outcome"))
+
+
+def _cells_by_report(frames: dict, ids: set) -> dict[str, dict]:
+    out: dict[str, dict] = {rid: {} for rid in ids}
+    for name, a, b in _CELL_FRAMES:
+        df = frames.get(name)
+        if df is None or not len(df):
+            continue
+        df = df[df["report_id"].isin(ids)]
+        for rid, row, col, v, kind, cert, cands in zip(df["report_id"], df[a].astype(str), df[b].astype(str), df["value"],
+                                                      df["kind"].astype(str), df["certainty"].astype(str), df["candidates"],
+                                                      strict=True):  # fmt: skip
+            out[rid][(name, row, col)] = (None if pd.isna(v) else float(v), kind, cert, None if pd.isna(cands) else str(cands))
+    return out
+
+
+def _admits(candidates: str | None, value: float | None) -> bool:
+    return candidates is not None and value is not None and f"{value:g}" in [c.strip() for c in candidates.split("|")]
+
+
+def _compatible_tables(ca: dict, cb: dict, *, min_settled: float = 0.9) -> bool:
+    """Two readings of one report: every cell both settle agrees; one form's doubt admits the other's value.
+
+    At least ``min_settled`` of the cells must be settled in both, so two
+    mostly-unreadable crawls are never merged on their doubts alone.
+    """
+    if not ca or ca.keys() != cb.keys():
+        return False
+    settled = 0
+    for key, (va, ka, sa, xa) in ca.items():
+        vb, kb, sb, xb = cb[key]
+        if sa in _SURE and sb in _SURE:
+            if va != vb or ka != kb:
+                return False
+            settled += 1
+        elif sa in _SURE and not _admits(xb, va):
+            return False
+        elif sb in _SURE and not _admits(xa, vb):
+            return False
+    return settled >= min_settled * len(ca)
+
+
+def _merge_compatible(reports: pd.DataFrame, frames: dict) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """Fold reports of one agency and year whose tables are compatible readings of one report."""
+    known = reports[reports["agency_id"].notna() & reports["year"].notna()]
+    groups = [list(ids) for _, ids in known.groupby(["agency_id", "year"], observed=True)["report_id"] if len(ids) > 1]
+    if not groups:
+        return reports, frames, []
+    involved = {rid for ids in groups for rid in ids}
+    cells = _cells_by_report(frames, involved)
+    row_of = {rid: i for i, rid in zip(reports.index, reports["report_id"], strict=True)}
+    unsure = {rid: int(reports.at[row_of[rid], "cells_unsure"] or 0) for rid in involved}
+    dropped: dict[str, str] = {}
+    for ids in groups:
+        ids = sorted(ids, key=lambda r: (unsure[r], str(reports.at[row_of[r], "source"])))
+        for i, keep in enumerate(ids):
+            if keep in dropped:
+                continue
+            for other in ids[i + 1 :]:
+                if other not in dropped and _compatible_tables(cells[keep], cells[other]):
+                    dropped[other] = keep
+    if not dropped:
+        return reports, frames, []
+    reports = reports.copy()
+    dup_rows = []
+    for other, keep in dropped.items():
+        ki, oi = row_of[keep], row_of[other]
+        reports.at[ki, "sources"] = [*reports.at[ki, "sources"], *reports.at[oi, "sources"]]
+        reports.at[ki, "n_sources"] = len(reports.at[ki, "sources"])
+        for src in reports.at[oi, "sources"]:
+            dup_rows.append({
+                "source": src, "report_id": other, "duplicate_of": keep, "kept_source": reports.at[ki, "source"],
+                "reason": "same agency and year; tables agree wherever both forms settle a cell",
+                "content_hash": reports.at[oi, "content_hash"] if src == reports.at[oi, "source"] else None,
+            })  # fmt: skip
+    reports = reports[~reports["report_id"].isin(dropped)].reset_index(drop=True)
+    frames = {name: (df[~df["report_id"].isin(dropped)].reset_index(drop=True) if len(df) and "report_id" in df.columns else df)
+              for name, df in frames.items()}  # fmt: skip
+    return reports, frames, dup_rows
+
+
 class _UnionFind:
     def __init__(self, n):
         self.parent = list(range(n))
@@ -534,6 +617,10 @@ def _assemble(collector: _Collector, *, agency_map: AgencyMap | None = None, met
 
     # per-report frames
     frames = collector.frames([ok_index[i] for i in kept], _empty_frames())
+    # the same report in two forms where one form left some cells unsettled
+    # (a crawl's ambiguous cell beside the HTML's printed one): compatible tables
+    reports, frames, merged = _merge_compatible(reports, frames)
+    dup_rows.extend(merged)
 
     warn_rows = [
         {"source": ok[i]["source"], "report_id": infos[i]["report_id"], **w} for i in kept for w in ok[i].get("warnings", [])

@@ -462,3 +462,20 @@ def test_frames_batched_as_they_arrive_equal_one_batch(mixed):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), obj=name)
     mech = a.requests["mechanism"].dtype
     assert list(mech.categories) == sorted(a.requests["mechanism"].dropna().unique(), key=str)
+
+
+def test_same_report_in_two_forms_with_unsettled_crawl_cells_is_one_report(tmp_path):
+    """Real pair: the portal HTML prints 本年废止 4; the collapsed crawl of the same page
+    leaves that cell ambiguous (its candidates include 4).  One report, both sources."""
+    import shutil
+
+    from govreport.corpus import read_reports
+
+    data = Path(__file__).resolve().parents[1] / "data" / "reports"
+    for name in ("putian_ptcg_2024_page.html", "putian_ptcg_2024_page.txt"):
+        shutil.copy(data / name, tmp_path / name)
+    c = read_reports(tmp_path, jobs=1, cache=False, progress=False)
+    assert len(c.reports) == 1 and len(c.duplicates) == 1 and len(c.errors) == 0
+    assert c.reports.iloc[0]["source"].endswith(".html")
+    assert sorted(Path(s).suffix for s in c.reports.iloc[0]["sources"]) == [".html", ".txt"]
+    assert "settle" in c.duplicates.iloc[0]["reason"]
