@@ -114,9 +114,10 @@ def applicants(corpus, by=("year",)) -> pd.DataFrame:
     """New requests (本年新收) by applicant type, summed over ``by``."""
     req = _sure_values(corpus.frame("requests"))
     new = req[(req["row"] == "new_requests") & req["column"].isin(list(APPLICANTS))]
+    new = new.assign(column=pd.Categorical(new["column"].astype(str), categories=list(APPLICANTS), ordered=True))
     out = new.groupby([*by, "column"], observed=True, as_index=False).agg(requests=("value", "sum"), unsure=("unsure", "sum"))
-    out["applicant_zh"] = out["column"].map(lambda c: APPLICANTS[c][0])
-    out["applicant_en"] = out["column"].map(lambda c: APPLICANTS[c][1])
+    out["applicant_zh"] = out["column"].map(lambda c: APPLICANTS[c][0]).astype("string")
+    out["applicant_en"] = out["column"].map(lambda c: APPLICANTS[c][1]).astype("string")
     out["requests"] = out["requests"].astype("Int64")
     return out.reset_index(drop=True)
 
@@ -204,7 +205,10 @@ def check_failures(corpus, *, kind: str | None = None) -> pd.DataFrame:
         not_assessable=("status", lambda s: int((s == "not-assessable").sum())),
         reports_failing=("report_id", lambda s: int(s[chk.loc[s.index, "status"] == "fail"].nunique())),
     )
-    return st.reset_index().sort_values(["fail", "check_id"], ascending=[False, True]).reset_index(drop=True)
+    st = st.reset_index()
+    for c in ("check_id", "kind", "severity"):
+        st[c] = st[c].astype("string")
+    return st.sort_values(["fail", "check_id"], ascending=[False, True]).reset_index(drop=True)
 
 
 def agency_profile(corpus, agency_id: str) -> pd.DataFrame:

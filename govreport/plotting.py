@@ -92,6 +92,18 @@ _DEFAULT_LABELS = {
     "share": "占比 Share",
     "rate": "比率 Rate",
     "value": "数值 Value",
+    "agency": "机关 Agency",
+    "requests": "申请件数 Requests",
+    "total": "件数 Cases",
+    "label": "类别 Category",
+    "disclosure_rate": "公开率 Disclosure rate",
+    "correction_rate": "纠正率 Correction rate",
+    "reports_failing": "报告数 Reports",
+    "proceeding_label": "程序 Proceeding",
+    "outcome_zh": "结果 Outcome",
+    "applicant_zh": "申请人 Applicant",
+    "channel_zh": "渠道 Channel",
+    "measure": "指标 Measure",
 }
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
@@ -247,13 +259,18 @@ def _ensure_style() -> None:
         use_style()
 
 
-def _get_ax(ax: Axes | None) -> Axes:
+def _get_ax(ax: Axes | None, *, rows: int | None = None) -> Axes:
+    """The Axes to draw on; a new figure tall enough for ``rows`` horizontal categories."""
     _ensure_style()
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
 
-    _, ax = plt.subplots()
+    if rows is None or rows <= 12:
+        _, ax = plt.subplots()
+    else:
+        width = plt.rcParams["figure.figsize"][0]
+        _, ax = plt.subplots(figsize=(width, 1.6 + 0.32 * rows))
     return ax
 
 
@@ -351,7 +368,7 @@ def bar_by(
     cat_label = _label(xlabel, "xlabel", column=x)
     val_label = _label(ylabel, "ylabel", column=y)
     legend_text = _legend_title(legend_title, hue) if hue is not None else None
-    ax = _get_ax(ax)
+    ax = _get_ax(ax, rows=df[x].nunique() if horizontal else None)
     cats = _ordered(df[x], order)
     groups = [None] if hue is None else _ordered(df[hue], hue_order)
     colors = _colors(len(groups), palette)
@@ -519,7 +536,7 @@ def share_bars(
     x_label = _label(xlabel, "xlabel", column="share")
     y_label = _label(ylabel, "ylabel", column=x)
     legend_text = _legend_title(legend_title, part)
-    ax = _get_ax(ax)
+    ax = _get_ax(ax, rows=df[x].nunique())
     cats = _ordered(df[x], order)
     parts = _ordered(df[part], part_order)
     wide = df.assign(_v=counts).pivot(index=x, columns=part, values="_v")  # noqa: PD010 (keys are unique)
@@ -643,7 +660,7 @@ def rate_points(
     title_text = _label(title, "title", allow_empty=False)
     x_label = _label(xlabel, "xlabel", column=rate)
     y_label = _label(ylabel, "ylabel", column=by) if (ylabel is not None or by is not None) else ""
-    ax = _get_ax(ax)
+    ax = _get_ax(ax, rows=len(labels))
     if color is None:
         color = _colors(1)[0]
     pos = np.arange(len(labels), dtype=float)
