@@ -58,6 +58,76 @@ def _candidates(c: Cell):
     return " | ".join(str(v) for v in c.value.candidates) if c.value.candidates else None
 
 
+# --- fast column builders ---------------------------------------------------------------
+# The frames are built once per report on the corpus path: the builders below make the
+# same arrays as ``pd.array(values, dtype=…)`` / ``pd.Categorical(values, categories=…)``
+# without pandas' inference (values are checked; anything unusual takes the slow path).
+
+_CAT_DTYPES: dict[tuple, pd.CategoricalDtype] = {}
+_CODES: dict[tuple, dict] = {}
+
+
+def _cat_dtype(order, ordered: bool = True) -> tuple[pd.CategoricalDtype, dict]:
+    key = (tuple(order), ordered)
+    dt = _CAT_DTYPES.get(key)
+    if dt is None:
+        dt = _CAT_DTYPES[key] = pd.CategoricalDtype(list(order), ordered=ordered)
+        _CODES[key] = {v: i for i, v in enumerate(order)}
+    return dt, _CODES[key]
+
+
+def _cat_fast(values: list, order) -> pd.Categorical:
+    """``pd.Categorical(values, categories=order, ordered=True)`` (values not in ``order`` are NaN)."""
+    dt, codes = _cat_dtype(order)
+    if not all(type(v) is str or v is None for v in values):
+        return _cat(values, list(order))
+    get = codes.get
+    arr = np.fromiter((get(v, -1) if v is not None else -1 for v in values), dtype=np.int8 if len(codes) < 127 else np.int16,
+                      count=len(values))  # fmt: skip
+    return pd.Categorical.from_codes(arr, dtype=dt, validate=False)
+
+
+def _cat_inferred(values: list) -> pd.Categorical:
+    """``pd.Categorical(values)``: categories are the sorted distinct values."""
+    if not values or not all(type(v) is str for v in values):
+        return pd.Categorical(values)
+    dt, codes = _cat_dtype(sorted(set(values)), ordered=False)
+    get = codes.__getitem__
+    arr = np.fromiter((get(v) for v in values), dtype=np.int8 if len(codes) < 127 else np.int16, count=len(values))
+    return pd.Categorical.from_codes(arr, dtype=dt, validate=False)
+
+
+def _str_array(values: list):
+    """``pd.array(values, dtype="string")``."""
+    dt = pd.StringDtype()
+    return dt.construct_array_type()._from_sequence(values, dtype=dt)
+
+
+def _int_array(values: list):
+    """``pd.array(values, dtype="Int64")`` for Python ints and None."""
+    if not all(type(v) is int or v is None for v in values):
+        return pd.array(values, dtype="Int64")
+    n = len(values)
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=n)
+    data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=n)
+    return pd.arrays.IntegerArray(data, mask)
+
+
+def _float_array(values: list):
+    """``pd.array(values, dtype="Float64")`` for Python floats and None (NaN is missing too)."""
+    if not all(type(v) is float or v is None for v in values):
+        return pd.array(values, dtype="Float64")
+    n = len(values)
+    data = np.fromiter((np.nan if v is None else v for v in values), dtype=np.float64, count=n)
+    mask = np.isnan(data)
+    data[mask] = 0.0
+    return pd.arrays.FloatingArray(data, mask)
+
+
+def _frame(columns: dict) -> pd.DataFrame:
+    return pd.DataFrame(columns)
+
+
 @dataclass
 class Report:
     """One annual report as read.

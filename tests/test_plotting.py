@@ -138,9 +138,9 @@ def test_labels_must_be_bilingual(requests_df):
     assert plt.get_fignums() == []  # refused before anything was drawn
     with pytest.raises(ValueError, match="ylabel must be bilingual"):
         gp.bar_by(
-            requests_df.rename(columns={"件数 Requests": "requests"}),
+            requests_df.rename(columns={"件数 Requests": "n_requested"}),
             "机关 Agency",
-            "requests",
+            "n_requested",
             hue="year",
             title=("申请", "Requests"),
         )
