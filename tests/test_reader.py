@@ -257,3 +257,55 @@ def test_repr_html_escapes_report_text(seed_path):
     r = govreport.read_report(text)
     out = r._repr_html_()
     assert "<script>" not in out and "&lt;script&gt;" in out or "<script" not in out
+
+
+# --- layout variants seen in the wild (synthetic edits of the seed, labelled so) --------
+
+def _seed_rows_edit(text: str, edit) -> str:
+    out, in_t3 = [], False
+    for line in text.split("\n"):
+        if line.startswith("三、收到和處理"):
+            in_t3 = True
+        elif line.startswith("四、政府信息公開行政復議"):
+            in_t3 = False
+        out.append(edit(line) if in_t3 else line)
+    return "\n".join(out)
+
+
+def test_subtotal_column_is_read(seed_path):
+    """Synthetic: the seed with a 法人或其他组织 小计 column (as some agencies print it)."""
+
+    def add_subtotal(line):
+        cells = line.split(" | ")
+        if cells and cells[0].strip().startswith("商業"):
+            return line.replace("其他 |", "其他 | 小計 |", 1)
+        nums = [i for i, c in enumerate(cells) if c.strip().isdigit()]
+        if len(nums) == 7:
+            legal = sum(int(cells[i]) for i in nums[1:6])
+            cells.insert(nums[6], str(legal))
+            return " | ".join(cells)
+        return line
+
+    text = _seed_rows_edit(seed_path.read_text(encoding="utf-8"), add_subtotal)
+    assert "小計" in text
+    r = govreport.read_report(text)
+    assert r.extraction.subtotal_column
+    wide = r.requests_wide()
+    assert list(wide.columns) == ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "legal_subtotal", "total"]
+    assert wide.loc["new_requests", "total"] == 1 and wide.loc["new_requests", "legal_subtotal"] == 0
+
+
+def test_group_rows_with_their_own_values(seed_path):
+    """Synthetic: the seed with printed group subtotal rows ((三)不予公开 with its own values)."""
+
+    def add_group(line):
+        if line.startswith("(三)不予公開 | 1."):
+            return "(三)不予公開 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n" + line.replace("(三)不予公開 | ", "", 1)
+        return line
+
+    r = govreport.read_report(_seed_rows_edit(seed_path.read_text(encoding="utf-8"), add_group))
+    rows = list(r.requests_wide().index)
+    assert "withheld" in rows and rows.index("withheld") < rows.index("withheld_state_secret")
+    chk = r.checks
+    group = chk[(chk["check_id"] == "T3.group_sum") & (chk["status"] == "pass")]
+    assert len(group) > 0
