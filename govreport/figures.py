@@ -28,6 +28,7 @@ Conventions
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass, field
@@ -38,13 +39,13 @@ import numpy as np
 import pandas as pd
 
 from govreport.prose import (
+    _join,
+    _sentences_in,
+    _table_spans,
     guess_report_year,
-    in_spans,
-    join_broken_lines,
     parse_chinese_number,
     sentences,
     split_sections,
-    table_spans,
 )
 
 __all__ = ["extract_figures", "parse_chinese_number", "figure_rules", "COLUMNS"]
@@ -82,6 +83,7 @@ _UNIT_STOP = {
     "批": "准|复|示|评", "户": "籍|外|口", "位": "置|于", "单": "位|独|据|元|一", "张": "贴",
     "所": "有|在|属|以", "份": "额",
 }  # fmt: skip
+_UNIT_STOP_RE = {u: re.compile(p) for u, p in _UNIT_STOP.items()}
 _CN_NOISE_AFTER = re.compile(
     r"部分|方面|环节|阶段|层级|层次|维度|原则|意识|自信|维护|确立|全面|同步|结合|到位|关键|重点|必须|"
     r"不|之|[一二两三四五]|大|小|级|类|化"
@@ -109,6 +111,7 @@ _LABEL_CUT_RE = re.compile(
 )
 _COUNT_LABEL_RE = re.compile(r"(数|量|总数)(为|达|达到|是)?\s*$")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_FOUR_CJK_RE = re.compile(r"(?:[^\u4e00-\u9fff]*[\u4e00-\u9fff]){4}", re.S)
 _TITLE_RE = re.compile(r"《[^》]{0,60}》")
 _YEAR_RE = re.compile(r"(?<!\d)(\d{4})\s*年")
 _CHANGE_RE = re.compile(r"(增长|增加|上升|提高|提升|减少|下降|降低|增幅|降幅|减幅)(了|为|达到|达)?\s*$")
@@ -119,6 +122,22 @@ _RATE_LIST_RE = re.compile(
     r"((?:[\u4e00-\u9fff]{1,5}?(?:率|度))(?:(?:及|和|、|与)[\u4e00-\u9fff]{1,5}?(?:率|度))+)$"
 )
 _RATE_TAIL_RE = re.compile(r"(均为|均达|均|达到|达|为|是|超过|超)$")
+_LATIN_END_RE = re.compile(r"[A-Za-z\-/._@#]$")
+_LATIN_START_RE = re.compile(r"[A-Za-z.\-]")
+_DATE_AFTER_RE = re.compile(r"\s?[年月日号时届岁]")
+_EMPTY_LABEL_RE = re.compile(r"(其中|包括|含|另有|以及|和|及|与|并|共|:)*")
+_RESPECTIVELY_RE = re.compile(r"^(.*?)分别(?:为|是|达到?)?$")
+_ITEM_SPLIT_RE = re.compile(r"、|和|及|与")
+_RATE_SPLIT_RE = re.compile(r"及|和|、|与")
+_SITE_RE = re.compile(r"网站|网页|专栏")
+_GAZETTE_NAME_RE = re.compile(r"《([^》]{2,30}公报)》")
+_PORTAL_END_RE = re.compile(r"门户$")
+_NAME_LEAD_RE = re.compile(r"^.*?(?:其中|通过|依托|利用|在|于|我局|局|及时|并)")
+_INFO_RE = re.compile(r"信息|公开")
+_COMPLAINT_WORDS_RE = re.compile(r"投诉|信访|诉求|来电")
+_FROM_END_RE = re.compile(r"(至|到|截至|截止|自|从)$")
+_SINCE_RE = re.compile(r"\s*(以来|起|以前|前|后)")
+_AUDIENCE_RE = re.compile(r"关注|粉丝|订阅|阅读|观看")
 
 
 @dataclass(frozen=True)
@@ -198,13 +217,13 @@ def _number_ok(text: str, m: re.Match, sent_start: int) -> bool:
     before = text[max(0, s - 2) : s]
     after = text[m.end() : m.end() + 4]
     nxt = text[m.end("num") : m.end("num") + 1]
-    if before.endswith(("第", "每", "逐", "周", "星期")) or re.search(r"[A-Za-z\-/._@#]$", before):
+    if before.endswith(("第", "每", "逐", "周", "星期")) or _LATIN_END_RE.search(before):
         return False
-    if re.match(r"[A-Za-z.\-]", nxt) or (
-        not unit and re.match(r"\s?[年月日号时届岁]", text[m.end("num") : m.end("num") + 2])
+    if _LATIN_START_RE.match(nxt) or (
+        not unit and _DATE_AFTER_RE.match(text[m.end("num") : m.end("num") + 2])
     ):
         return False
-    if unit and unit in _UNIT_STOP and re.match(_UNIT_STOP[unit], after):
+    if unit and unit in _UNIT_STOP_RE and _UNIT_STOP_RE[unit].match(after):
         return False
     if _inside_quotes(text, sent_start, s):
         return False
@@ -220,7 +239,7 @@ def _number_ok(text: str, m: re.Match, sent_start: int) -> bool:
 
 def _find_numbers(text: str, lo: int, hi: int, sent: tuple[int, int], period: tuple[int, int]) -> list[_Fig]:
     figs: list[_Fig] = []
-    if len(_CJK_RE.findall(text, sent[0], sent[1])) < 4:  # page scripts, styles, bare numbers
+    if not _FOUR_CJK_RE.match(text, sent[0], sent[1]):  # fewer than 4 CJK characters: page scripts, styles, bare numbers
         return figs
     prev_end, prev_empty = lo, False
     for m in _FIG_RE.finditer(text, lo, hi):
@@ -249,7 +268,7 @@ def _find_numbers(text: str, lo: int, hi: int, sent: tuple[int, int], period: tu
         cstart += cut
         label = text[cstart : m.start()]
         stripped = label.strip(" 、,:")
-        if re.fullmatch(r"(其中|包括|含|另有|以及|和|及|与|并|共|:)*", stripped):
+        if _EMPTY_LABEL_RE.fullmatch(stripped):
             cstart += len(label)
             label = ""
         else:
@@ -283,9 +302,9 @@ def _find_numbers(text: str, lo: int, hi: int, sent: tuple[int, int], period: tu
         f.ctx = text[f.start : min(f.start + len(f.ctx), limit)]
         f.end = min(f.end, limit)
     for i, f in enumerate(figs):  # "行政许可、行政处罚、行政强制…分别为554782项、244523项和12061项"
-        m = re.search(r"^(.*?)分别(?:为|是|达到?)?$", f.label)
+        m = _RESPECTIVELY_RE.search(f.label) if "分别" in f.label else None
         if m:
-            items = [x for x in re.split(r"、|和|及|与", m.group(1)) if x]
+            items = [x for x in _ITEM_SPLIT_RE.split(m.group(1)) if x]
             k = 1
             while i + k < len(figs) and not figs[i + k].label and k < len(items):
                 k += 1
@@ -299,13 +318,23 @@ def _find_numbers(text: str, lo: int, hi: int, sent: tuple[int, int], period: tu
     return figs
 
 
+@lru_cache(maxsize=1)
+def _channel_rules() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((r.metric, r.pattern) for r in figure_rules() if r.kind == "channel")
+
+
+@lru_cache(maxsize=1)
+def _zero_rules() -> tuple[Rule, ...]:
+    return tuple(r for r in figure_rules() if r.kind == "zero")
+
+
 def _channels(ctx: str) -> list[str]:
     """Channels named in ``ctx`` (rules of kind ``channel``; a clause naming two gets none)."""
     found = []
-    for key, pat in ((r.metric, r.pattern) for r in figure_rules() if r.kind == "channel"):
+    for key, pat in _channel_rules():
         if pat.search(ctx) and not (key == "hotline_other" and "hotline_12345" in found):
             found.append(key)
-    if "press" in found and "portal" in found and not re.search(r"网站|网页|专栏", ctx):
+    if "press" in found and "portal" in found and not _SITE_RE.search(ctx):
         found.remove("portal")
     return found
 
@@ -314,6 +343,8 @@ _NAME_WORDS = {
     "wechat": r"微信公众号|公众号|政务微信", "weibo": r"微博", "portal": r"门户网站|门户网|网站",
     "app": r"客户端|APP|App|小程序", "other": r"视频号|抖音|头条号",
 }  # fmt: skip
+_QUOTED_NAME_RE = {c: re.compile(r"[“\"]([^”\"]{1,20})[”\"]\s*(?:" + w + ")") for c, w in _NAME_WORDS.items()}
+_NAME_BEFORE_RE = {c: re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:" + w + ")") for c, w in _NAME_WORDS.items()}
 _NAME_BAD = re.compile(
     r"[的个共各全对将向整合开设维护关停清理注销新增已由在]|^(?:市|县|区)?(?:人民)?政府$|^(?:部门|本|该|局|门户|政务|各类|微信|官方|新媒体)$"
 )
@@ -322,18 +353,18 @@ _NAME_BAD = re.compile(
 def _channel_name(ctx: str, label: str, channel: str) -> str | None:
     """Name of the account or site (``“同心就业创业”微信公众号``, ``莆田市人民政府网站``)."""
     if channel == "gazette":
-        m = re.search(r"《([^》]{2,30}公报)》", ctx)
+        m = _GAZETTE_NAME_RE.search(ctx)
         return m.group(1) if m else None
     words = _NAME_WORDS.get(channel)
     if not words:
         return None
-    m = re.search(r"[“\"]([^”\"]{1,20})[”\"]\s*(?:" + words + ")", ctx)
+    m = _QUOTED_NAME_RE[channel].search(ctx)
     if m:
         return m.group(1)
-    m = re.search(r"([\u4e00-\u9fff]{2,16}?)(?:" + words + ")", label)
+    m = _NAME_BEFORE_RE[channel].search(label)
     if not m:
         return None
-    name = re.sub(r"门户$", "", re.sub(r"^.*?(?:其中|通过|依托|利用|在|于|我局|局|及时|并)", "", m.group(1)))
+    name = _PORTAL_END_RE.sub("", _NAME_LEAD_RE.sub("", m.group(1)))
     return None if len(name) < 2 or _NAME_BAD.search(name) else name
 
 
@@ -342,7 +373,7 @@ def _topic(f: _Fig, prev: _Fig | None, text: str) -> str | None:
     ctx = f.ctx
     if _NOT_REQUEST_RE.search(ctx):
         return None
-    if REQUEST_RE.search(ctx) or (re.search(r"申请", ctx) and re.search(r"信息|公开", ctx)):
+    if REQUEST_RE.search(ctx) or ("申请" in ctx and _INFO_RE.search(ctx)):
         return "requests"
     if HOTLINE_RE.search(ctx):
         return "hotline"
@@ -352,7 +383,7 @@ def _topic(f: _Fig, prev: _Fig | None, text: str) -> str | None:
     before = text[f.period[0] : f.num_start]
     if not own_channel and _COMPLAINT_RE.search(ctx):
         if HOTLINE_RE.search(before) or (
-            HOTLINE_RE.search(_previous_period(text, f.period[0])) and re.search(r"投诉|信访|诉求|来电", ctx)
+            HOTLINE_RE.search(_previous_period(text, f.period[0])) and _COMPLAINT_WORDS_RE.search(ctx)
         ):
             return "hotline"
     if "申请" in before and _FOLLOW_RE.search(ctx) and not own_channel:
@@ -403,9 +434,7 @@ def _about_year(f: _Fig, text: str, year: int | None) -> int | None:
             continue
         cs = _clause_start(text, f.period[0], m.start())
         lead = text[cs : m.start()].strip()
-        if re.search(r"(至|到|截至|截止|自|从)$", lead) or re.match(
-            r"\s*(以来|起|以前|前|后)", text[m.end() : m.end() + 2]
-        ):
+        if _FROM_END_RE.search(lead) or _SINCE_RE.match(text[m.end() : m.end() + 2]):
             continue
         if lead == "" or m.start() >= fig_cs:  # a year heading the clause, or in the figure's own clause
             candidates.append(int(m.group(1)))
@@ -414,12 +443,25 @@ def _about_year(f: _Fig, text: str, year: int | None) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _zero_any() -> re.Pattern | None:
+    """One pattern that matches where any zero rule's pattern matches (None: cannot be made)."""
+    pats = [r.pattern.pattern for r in _zero_rules()]
+    if not pats or any(re.search(r"\\\d|\(\?P=|\(\?[aiLmsux]", p) for p in pats):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in pats))
+    except re.error:
+        return None
+
+
 def _zero_figures(text: str, lo: int, hi: int, sent, period) -> list[_Fig]:
     out = []
     seg = text[lo:hi]
-    for rule in figure_rules():
-        if rule.kind != "zero":
-            continue
+    pre = _zero_any()
+    if pre is not None and not pre.search(seg):  # no rule matches anywhere
+        return out
+    for rule in _zero_rules():
         metric, zh = rule.metric, rule.metric_zh
         for m in rule.pattern.finditer(seg):
             if (rule.exclude and rule.exclude.search(m.group(0))) or "无法" in m.group(0):
@@ -461,32 +503,29 @@ def extract_figures(text: str, *, year: int | None = None) -> pd.DataFrame:
 ['hotline_received', 887.0, '条', 'hotline_12345', <NA>], ['hotline_reply_rate', 100.0, '%', 'hotline_12345', <NA>]]
 
     """
+    return figures_frame(figure_rows(text, year=year))
+
+
+def figure_rows(text: str, *, year: int | None = None) -> list[dict]:
+    """Return the rows of :func:`extract_figures` as plain dicts (the frame's values, in its column order)."""
     year = year if year is not None else guess_report_year(text)
-    joined, offs = join_broken_lines(text)
-    tables = table_spans(joined)
+    joined, offs = _join(text)
+    tables = _table_spans(joined)
     sections = split_sections(joined)
     periods = sentences(joined, semicolons=False)
     figs: list[_Fig] = []
     for p_start, p_end in periods:
-        for s_start, s_end in sentences(joined[p_start:p_end]):
-            sent = (p_start + s_start, p_start + s_end)
-            lo = sent[0]
-            while lo < sent[1]:  # prose pieces of the sentence between table regions
-                if in_spans(lo, tables):
-                    lo += 1
-                    continue
-                hi = lo
-                while hi < sent[1] and not in_spans(hi, tables):
-                    hi += 1
+        for sent in _sentences_in(joined, p_start, p_end):
+            for lo, hi in _outside(sent[0], sent[1], tables):  # prose pieces of the sentence between table regions
                 piece = _find_numbers(joined, lo, hi, sent, (p_start, p_end))
                 piece += _zero_figures(joined, lo, hi, sent, (p_start, p_end))
                 figs += sorted(piece, key=lambda f: f.num_start)
-                lo = hi
     _annotate(figs, joined, year)
     rows = []
+    sec_starts = [a for _, a, _ in sections]
     for f in figs:
         s0, e0 = offs[f.start], offs[f.end - 1] + 1 if f.end > f.start else offs[f.start]
-        sec = next((n for n, a, b in sections if a <= f.num_start < b), None)
+        sec = _section_at(sections, sec_starts, f.num_start)
         rows.append({
             "metric": f.metric, "metric_zh": f.metric_zh, "label": f.label, "value": f.value,
             "share": f.value / 100 if f.unit == "%" else np.nan, "unit": f.unit, "channel": f.channel,
@@ -494,10 +533,93 @@ def extract_figures(text: str, *, year: int | None = None) -> pd.DataFrame:
             "sentence": joined[f.sent[0] : f.sent[1]], "start": s0, "end": e0, "section": sec,
             "quote": text[s0:e0].replace("\n", ""),
         })  # fmt: skip
-    df = pd.DataFrame(rows, columns=COLUMNS).astype(_DTYPES)
-    for c in COLUMNS:
-        if c not in _DTYPES:
-            df[c] = df[c].astype(object).where(df[c].notna(), None)
+    return rows
+
+
+def _outside(lo: int, hi: int, spans) -> list[tuple[int, int]]:
+    """Return the maximal pieces of ``lo:hi`` outside the sorted, merged ``spans``."""
+    out = []
+    i = bisect.bisect_right(spans, (lo, float("inf"))) - 1
+    if i < 0:
+        i = 0
+    n = len(spans)
+    pos = lo
+    while pos < hi:
+        while i < n and spans[i][1] <= pos:  # spans wholly before pos
+            i += 1
+        if i < n and spans[i][0] <= pos:  # inside a span: skip it
+            pos = min(spans[i][1], hi)
+            continue
+        nxt = hi
+        k = i
+        while k < n:
+            if spans[k][0] < spans[k][1]:  # the next non-empty span
+                nxt = min(spans[k][0], hi)
+                break
+            k += 1
+        out.append((pos, nxt))
+        pos = nxt
+    return out
+
+
+def _section_at(sections, starts: list[int], pos: int):
+    """``next((n for n, a, b in sections if a <= pos < b), None)`` for sections that cover the text in order."""
+    i = bisect.bisect_right(starts, pos) - 1
+    if 0 <= i < len(sections):
+        n, a, b = sections[i]
+        if a <= pos < b:
+            return n
+    return next((n for n, a, b in sections if a <= pos < b), None)
+
+
+_COLUMN_INDEX: list = []
+
+
+def _frame(cols: dict, n: int) -> pd.DataFrame:
+    """Make the frame of these columns as they are (object columns stay object)."""
+    try:
+        if not _COLUMN_INDEX:
+            _COLUMN_INDEX.append(pd.Index(COLUMNS))
+        return pd.DataFrame._from_arrays(list(cols.values()), columns=_COLUMN_INDEX[0].view(), index=pd.RangeIndex(n),
+                                         verify_integrity=False)  # fmt: skip
+    except (AttributeError, TypeError):  # another pandas
+        return pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in cols.items()})
+
+
+def _int_array(values: list):
+    """``pd.array(values, dtype="Int64")`` for Python ints and None."""
+    if not all(v is None or type(v) is int for v in values):
+        return pd.array(values, dtype="Int64")
+    mask = np.array([v is None for v in values], dtype=bool).reshape(len(values))
+    data = np.array([0 if v is None else v for v in values], dtype=np.int64).reshape(len(values))
+    return pd.arrays.IntegerArray(data, mask)
+
+
+def figures_frame(rows: list[dict], report_id: str | None = None) -> pd.DataFrame:
+    """Make the frame of :func:`extract_figures` from its rows (with ``report_id`` first when given)."""
+    n = len(rows)
+    if not all(type(r["value"]) is float and type(r["start"]) is int and type(r["end"]) is int for r in rows):
+        df = pd.DataFrame(rows, columns=COLUMNS).astype(_DTYPES)
+        for c in COLUMNS:
+            if c not in _DTYPES:
+                df[c] = df[c].astype(object).where(df[c].notna(), None)
+    else:
+        cols: dict = {}
+        for c in COLUMNS:
+            vals = [r[c] for r in rows]
+            if c in ("value", "share"):
+                cols[c] = np.array(vals, dtype=np.float64).reshape(n)
+            elif c in ("start", "end"):
+                cols[c] = np.array(vals, dtype=np.int64).reshape(n)
+            elif c in ("parent", "about_year"):
+                cols[c] = _int_array(vals)
+            else:
+                arr = np.empty(n, dtype=object)
+                arr[:] = [None if v is None or (type(v) is float and v != v) else v for v in vals]
+                cols[c] = arr
+        df = _frame(cols, n)
+    if report_id is not None:
+        df.insert(0, "report_id", report_id)
     return df
 
 
@@ -508,7 +630,7 @@ def _annotate(figs: list[_Fig], text: str, year: int | None) -> None:
         if f.unit == "%" and f.metric == "unclassified":
             m = _RATE_LIST_RE.search(_RATE_TAIL_RE.sub("", f.label))
             if m:
-                for term in re.split(r"及|和|、|与", m.group(1)):
+                for term in _RATE_SPLIT_RE.split(m.group(1)):
                     g = _Fig(**{**f.__dict__, "rate_terms": [term]})
                     expanded.append(g)
                 continue
@@ -604,7 +726,7 @@ def _link_parents(figs: list[_Fig], text: str) -> None:
                     f.metric == "unclassified"
                     or (f.metric == "active_total" and parent.metric != "active_cumulative")
                 )
-                and not re.search(r"关注|粉丝|订阅|阅读|观看", f.ctx)
+                and not _AUDIENCE_RE.search(f.ctx)
             ):
                 f.metric, f.metric_zh = (
                     ("active_category", "主动公开分类信息")

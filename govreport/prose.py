@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = [
@@ -171,6 +172,12 @@ def section_headings(text: str) -> list[Heading]:
     >>> [h.number for h in section_headings("一、工作机制保障\n三、主动公开工作情况\n")]
     ['一', '二']
     """
+    return list(_headings(text))
+
+
+@lru_cache(maxsize=8)
+def _headings(text: str) -> tuple[Heading, ...]:
+    """Find the headings of ``text`` (once per text)."""
     out: list[Heading] = []
     for m in _HEADING_RE.finditer(text):
         printed, rest = m.group(1), m.group(2)
@@ -187,7 +194,7 @@ def section_headings(text: str) -> list[Heading]:
             continue
         end = m.start(2) + (len(rest) if line_start and len(rest) <= 30 else min(len(title), 20))
         out.append(Heading(canon or printed, printed, title.strip(), m.start(), end))
-    return out
+    return tuple(out)
 
 
 def split_sections(text: str) -> list[tuple[str | None, int, int]]:
@@ -203,7 +210,7 @@ def split_sections(text: str) -> list[tuple[str | None, int, int]]:
     """
     out: list[tuple[str | None, int, int]] = []
     prev_start, prev_num = 0, None
-    for h in section_headings(text):
+    for h in _headings(text):
         if h.start > prev_start:
             out.append((prev_num, prev_start, h.start))
         prev_start, prev_num = h.start, h.number
@@ -230,6 +237,8 @@ _STOP_RE = re.compile(r"[。!?]")
 _HEADING_START_RE = re.compile(r"\s*(?:#{1,6}\s*)?[" + CN_DIGITS + r"]{1,2}\s*、")
 _PIPE_LINE_RE = re.compile(r"^\s*(?:\|?\s*:?-{3,}.*|.*\|.*\|.*)$")
 _NUM_LINE_RE = re.compile(r"^[\d.,+\-%/ ]*\d[\d.,+\-%/ ]*$")
+_NUM_LINES_RE = re.compile(r"^[\d.,+\-%/ ]*\d[\d.,+\-%/ ]*$", re.M)
+_BAR_LINES_RE = re.compile(r"^[^\n|]*\|[^\n]*", re.M)
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
@@ -280,20 +289,33 @@ def table_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in table_spans(t)]
     ['第二十条第(一)项\n规章\n0\n']
     """
+    return list(_table_spans(text))
+
+
+@lru_cache(maxsize=8)
+def _table_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Find the table spans of ``text`` (once per text)."""
     spans: list[tuple[int, int]] = []
-    lines = _line_spans(text)
-    run: list[tuple[int, int]] = []
-    for s, e in lines + [(len(text), len(text))]:
-        line = text[s:e]
-        if line.strip() and _NUM_LINE_RE.match(line):
-            run.append((s, e))
+    # Runs of three or more number-only lines (each match is one whole line).
+    run_start = run_end = -2
+    n_run = 0
+    for m in _NUM_LINES_RE.finditer(text):
+        s, e = m.span()
+        if s == run_end + 1:
+            run_end, n_run = e, n_run + 1
             continue
-        if len(run) >= 3:
-            spans.append((run[0][0], run[-1][1]))
-        run = []
-        if line.count("|") >= 2 or (line.strip().startswith("|") and _PIPE_LINE_RE.match(line)):
-            spans.append((s, e))
-    heads = section_headings(text)
+        if n_run >= 3:
+            spans.append((run_start, run_end))
+        run_start, run_end, n_run = s, e, 1
+    if n_run >= 3:
+        spans.append((run_start, run_end))
+    # Lines of ``|``-separated cells.
+    if "|" in text:
+        for m in _BAR_LINES_RE.finditer(text):
+            line = m.group(0)
+            if line.count("|") >= 2 or (line.strip().startswith("|") and _PIPE_LINE_RE.match(line)):
+                spans.append(m.span())
+    heads = _headings(text)
     pos = 0
     while True:
         m = _ANCHOR_RE.search(text, pos)
@@ -302,7 +324,7 @@ def table_spans(text: str) -> list[tuple[int, int]]:
         end = _table_end(text, m.end(), heads)
         spans.append((m.start(), max(end, m.end())))
         pos = max(end, m.end())
-    return _merge(spans)
+    return tuple(_merge(spans))
 
 
 def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -368,47 +390,89 @@ def join_broken_lines(text: str) -> tuple[str, list[int]]:
     10
 
     """
-    tables = table_spans(text)
+    joined, offsets = _join(text)
+    return joined, list(offsets)
+
+
+# The same patterns, anchored by ``match(s, pos, endpos)`` rather than ``^``: a stripped line is
+# matched inside the text it was cut from, without copying it.
+_HEADING_LINE_AT = re.compile(_HEADING_LINE_RE.pattern.removeprefix("^"))
+_KEY_LINE_AT = re.compile(_KEY_LINE_RE.pattern.removeprefix("^"))
+
+
+@lru_cache(maxsize=8)
+def _join(text: str) -> tuple[str, list[int]]:
+    """:func:`join_broken_lines`, made once per text (callers must not change the offsets)."""
+    tables = _table_spans(text)
+    strs = text.split("\n")
     lines = _line_spans(text)
-    drop: set[int] = set()  # positions of "\n" removed
+    blank = [not x.strip() for x in strs]
+    drop: list[int] = []  # positions removed (line breaks, and the white space of blank lines), increasing
     i = 0
     n = len(lines)
-    cur_text = ""
+    # The lines joined so far (``cur``), with the span of their text once stripped (lo:hi, None: all blank).
+    cur = ""
+    lo = hi = None
     while i < n:
         s, e = lines[i]
-        line = text[s:e]
-        cur_text = line if not cur_text else cur_text + line
+        line = strs[i]
+        base = len(cur)
+        cur = line if not cur else cur + line
+        if not base:
+            lo = hi = None
+        ls = line.lstrip()
+        if ls:
+            if lo is None:
+                lo = base + len(line) - len(ls)
+            hi = base + len(line.rstrip())
         j = i + 1
-        while j < n and not text[lines[j][0] : lines[j][1]].strip():
+        while j < n and blank[j]:
             j += 1
         if j >= n:
             break
-        b = text[lines[j][0] : lines[j][1]]
+        b = strs[j].strip()
         blank_gap = j > i + 1
         ok = (
-            _joinable(cur_text.strip(), b.strip())
+            _joinable_at(cur, lo, hi, b)
             and not in_spans(e, tables)
             and not in_spans(lines[j][0], tables)
-            and not (blank_gap and not ("\u4e00" <= cur_text.rstrip()[-1:] <= "\u9fff"))
+            and not (blank_gap and not (hi is not None and "\u4e00" <= cur[hi - 1] <= "\u9fff"))
             and not in_spans(max(s, e - 1), tables)
         )
         if ok:
             for k in range(i, j):
-                drop.add(lines[k][1])
                 if k > i:  # a blank line: drop its (whitespace-only) content too
-                    drop.update(range(lines[k][0], lines[k][1]))
+                    drop.extend(range(lines[k][0], lines[k][1]))
+                drop.append(lines[k][1])
         else:
-            cur_text = ""
+            cur = ""
         i = j
-    out_chars: list[str] = []
+    if not drop:
+        return text, list(range(len(text) + 1))
+    parts: list[str] = []
     offsets: list[int] = []
-    for pos, ch in enumerate(text):
-        if pos in drop:
-            continue
-        out_chars.append(ch)
-        offsets.append(pos)
-    offsets.append(len(text))
-    return "".join(out_chars), offsets
+    prev = 0
+    for d in drop:
+        if d > prev:
+            parts.append(text[prev:d])
+            offsets.extend(range(prev, d))
+        prev = d + 1
+    parts.append(text[prev:])
+    offsets.extend(range(prev, len(text) + 1))
+    return "".join(parts), offsets
+
+
+def _joinable_at(cur: str, lo: int | None, hi: int | None, b: str) -> bool:
+    """:func:`_joinable` of ``cur.strip()`` (= ``cur[lo:hi]``) and ``b``, without copying ``cur``."""
+    if hi is None or not b:
+        return False
+    if cur[hi - 1] in _SENT_END or cur.endswith(("==", "--"), lo, hi):
+        return False
+    if _BREAK_BEFORE_RE.match(b):
+        return False
+    if _HEADING_LINE_AT.fullmatch(cur, lo, hi) or _KEY_LINE_AT.match(cur, lo, hi) or cur[lo] in "#|":
+        return False
+    return True
 
 
 # --- sentences ------------------------------------------------------------------------
@@ -431,9 +495,14 @@ def sentences(text: str, *, semicolons: bool = True) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentences(t, semicolons=False)]
     ['收到申请1件;答复1件。', '二、情况']
     """
+    return _sentences_in(text, 0, len(text), semicolons)
+
+
+def _sentences_in(text: str, lo: int, hi: int, semicolons: bool = True) -> list[tuple[int, int]]:
+    """:func:`sentences` of ``text[lo:hi]``, as spans of ``text``."""
     pat = _SENT_RE if semicolons else _PERIOD_RE
     out: list[tuple[int, int]] = []
-    for m in pat.finditer(text):
+    for m in pat.finditer(text, lo, hi):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
             s += 1

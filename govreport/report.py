@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from .document import Document
@@ -41,6 +42,25 @@ OUTCOME_ORDER = list(dict.fromkeys(c.outcome for c in table4_columns()))
 KINDS = ["number", "zero", "empty", "n/a", "ambiguous", "unknown", "missing"]
 CERTAINTY = ["printed", "recovered", "ambiguous", "unknown"]
 GROUPS = {r.key: (r.group or "") for rows in table3_layouts().values() for r in rows}
+_LEGACY_COLUMNS = ["this_year", "cumulative"]
+_T2_ROWS: dict[str, tuple[dict, dict]] = {}
+
+
+def _table2_rows(template: str) -> tuple[dict, dict]:
+    """Rows of table 2 for ``template`` by key, and their columns by (row, column)."""
+    got = _T2_ROWS.get(template)
+    if got is None:
+        rows = {r.key: r for t in table2_templates().values() for r in t if t[0].template == template}
+        kinds = {(r.key, c.key): c for r in rows.values() for c in r.columns}
+        got = _T2_ROWS[template] = (rows, kinds)
+    return got
+
+
+def _doubt_value(v):
+    """Return a doubt field as ``DataFrame(...).astype("string")`` would hold it (missing: None)."""
+    if v is None or (type(v) is float and v != v):
+        return None
+    return v
 
 _PROV = ["printed_label", "line", "cell", "page", "mechanism"]
 FRAME_COLUMNS = {
@@ -97,20 +117,59 @@ def _cat_inferred(values: list) -> pd.Categorical:
     return pd.Categorical.from_codes(arr, dtype=dt, validate=False)
 
 
+_STR_SETUP: list = [None, None, None]  # dtype, array class, arrow type of the direct path (None: no direct path)
+
+
+def _str_setup(dt) -> list:
+    cls = dt.construct_array_type()
+    typ = None
+    try:
+        import pyarrow as pa
+
+        ref = cls._from_sequence(["a", None], dtype=dt)
+        t = ref._pa_array.type
+        test = cls(pa.array(["a", None], type=t))
+        if test.dtype == dt and test.equals(ref):
+            typ = t
+    except Exception:  # noqa: BLE001, S110 - python storage, or another pandas: the general path
+        pass
+    _STR_SETUP[:] = [dt, cls, typ]
+    return _STR_SETUP
+
+
 def _str_array(values: list):
     """``pd.array(values, dtype="string")``."""
     dt = pd.StringDtype()
-    return dt.construct_array_type()._from_sequence(values, dtype=dt)
+    setup = _STR_SETUP if _STR_SETUP[0] == dt else _str_setup(dt)
+    cls, typ = setup[1], setup[2]
+    if typ is not None:
+        import pyarrow as pa
+
+        try:
+            return cls(pa.array(values, type=typ))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+            pass
+    return cls._from_sequence(values, dtype=dt)
+
+
+_NONE = type(None)
+_INT_TYPES = frozenset({int, _NONE})
 
 
 def _int_array(values: list):
     """``pd.array(values, dtype="Int64")`` for Python ints and None."""
-    if not all(type(v) is int or v is None for v in values):
+    types = set(map(type, values))
+    if not types <= _INT_TYPES:
         return pd.array(values, dtype="Int64")
     n = len(values)
-    mask = np.fromiter((v is None for v in values), dtype=bool, count=n)
-    data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=n)
-    return pd.arrays.IntegerArray(data, mask)
+    if _NONE not in types:
+        return pd.arrays.IntegerArray(np.array(values, dtype=np.int64).reshape(n), np.zeros(n, dtype=bool))
+    if types == {_NONE}:
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    obj = np.array(values, dtype=object)
+    mask = np.equal(obj, None)
+    obj[mask] = 0
+    return pd.arrays.IntegerArray(obj.astype(np.int64), mask)
 
 
 def _float_array(values: list):
@@ -124,8 +183,32 @@ def _float_array(values: list):
     return pd.arrays.FloatingArray(data, mask)
 
 
+_EMPTY: dict[tuple, pd.DataFrame] = {}
+_COLUMN_INDEX: dict[tuple, pd.Index] = {}
+
+
+def _empty(name: str, build) -> pd.DataFrame:
+    """Return a copy of the (cached) frame ``name`` without rows (its columns and dtypes as ever)."""
+    key = (name, pd.StringDtype())
+    df = _EMPTY.get(key)
+    if df is None:
+        df = _EMPTY[key] = build()
+    return df.copy()
+
+
 def _frame(columns: dict) -> pd.DataFrame:
-    return pd.DataFrame(columns)
+    """``pd.DataFrame(columns)`` for fresh extension arrays of one length (no copy, no checks)."""
+    n = len(next(iter(columns.values())))
+    names = tuple(columns)
+    index = _COLUMN_INDEX.get(names)
+    if index is None:
+        index = _COLUMN_INDEX[names] = pd.Index(list(names))
+    try:
+        return pd.DataFrame._from_arrays(
+            list(columns.values()), columns=index.view(), index=pd.RangeIndex(n), verify_integrity=False
+        )
+    except (AttributeError, TypeError):  # another pandas
+        return pd.DataFrame(columns)
 
 
 @dataclass
@@ -185,8 +268,19 @@ class Report:
         return hashlib.blake2b(self.document.text.encode("utf-8"), digest_size=8).hexdigest()
 
     # -- frames ----------------------------------------------------------
+    @cached_property
+    def _by_table(self) -> dict[str, list[Cell]]:
+        out: dict[str, list[Cell]] = {}
+        for c in self.extraction.cells:
+            lst = out.get(c.table)
+            if lst is None:
+                out[c.table] = [c]
+            else:
+                lst.append(c)
+        return out
+
     def _cells(self, table: str) -> list[Cell]:
-        return [c for c in self.extraction.cells if c.table == table]
+        return list(self._by_table.get(table, ()))
 
     def cells_records(self) -> list[dict]:
         """Every extracted cell as a plain dict (table, row, column, value …)."""
@@ -200,38 +294,64 @@ class Report:
 
     def _prov(self, cells: list[Cell]) -> dict:
         return {
-            "printed_label": pd.array([c.printed_label or None for c in cells], dtype="string"),
-            "line": pd.array([c.line for c in cells], dtype="Int64"),
-            "cell": pd.array([c.cell for c in cells], dtype="Int64"),
-            "page": pd.array([c.page for c in cells], dtype="Int64"),
-            "mechanism": pd.Categorical([c.mechanism for c in cells]),
+            "printed_label": _str_array([c.printed_label or None for c in cells]),
+            "line": _int_array([c.line for c in cells]),
+            "cell": _int_array([c.cell for c in cells]),
+            "page": _int_array([c.page for c in cells]),
+            "mechanism": _cat_inferred([c.mechanism for c in cells]),
         }
 
     def _common(self, cells: list[Cell]) -> dict:
+        vals = [c.value for c in cells]
         return {
-            "kind": _cat([c.value.kind for c in cells], KINDS),
-            "certainty": _cat([c.value.certainty for c in cells], CERTAINTY),
-            "candidates": pd.array([_candidates(c) for c in cells], dtype="string"),
+            "kind": _cat_fast([v.kind for v in vals], KINDS),
+            "certainty": _cat_fast([v.certainty for v in vals], CERTAINTY),
+            "candidates": _str_array([" | ".join(str(x) for x in v.candidates) if v.candidates else None for v in vals]),
         }
+
+    def _frame_of(self, name: str, table: str) -> pd.DataFrame:
+        cells = self._by_table.get(table)
+        build = getattr(self, f"_{name}_frame")
+        return self._own(name, build(cells) if cells else _empty(name, lambda: build([])))
+
+    def _own(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
+        """Remember ``df`` as the frame ``name`` built from the extraction.
+
+        The checks then read the extraction directly, unless the attribute is set to another frame.
+        """
+        own = self.__dict__.get("_own_frames")
+        if own is None:
+            own = self.__dict__["_own_frames"] = {}
+        own[name] = df
+        return df
+
+    def _is_own(self, name: str) -> bool:
+        """Whether the frame ``name`` is (or will be) the one built from the extraction."""
+        d = self.__dict__
+        return name not in d or d[name] is d.get("_own_frames", {}).get(name)
+
+    def _report_ids(self, n: int):
+        return _str_array([self.report_id] * n)
 
     @cached_property
     def requests(self) -> pd.DataFrame:
         """Table 3, tidy: one row per (row, applicant column)."""
-        cells = self._cells("table3")
-        df = pd.DataFrame(
+        return self._frame_of("requests", "table3")
+
+    def _requests_frame(self, cells: list[Cell]) -> pd.DataFrame:
+        return _frame(
             {
-                "report_id": pd.array([self.report_id] * len(cells), dtype="string"),
-                "row": _cat([c.row for c in cells], ROW3_ORDER),
-                "row_zh": pd.array([c.row_zh for c in cells], dtype="string"),
-                "group": pd.array([GROUPS.get(c.row) or None for c in cells], dtype="string"),
-                "column": _cat([c.column for c in cells], COL3_ORDER),
-                "column_zh": pd.array([c.column_zh for c in cells], dtype="string"),
-                "value": pd.array([_int(c.value.value) for c in cells], dtype="Int64"),
+                "report_id": self._report_ids(len(cells)),
+                "row": _cat_fast([c.row for c in cells], ROW3_ORDER),
+                "row_zh": _str_array([c.row_zh for c in cells]),
+                "group": _str_array([GROUPS.get(c.row) or None for c in cells]),
+                "column": _cat_fast([c.column for c in cells], COL3_ORDER),
+                "column_zh": _str_array([c.column_zh for c in cells]),
+                "value": _int_array([v if type(v) is int else _int(v) for v in [c.value.value for c in cells]]),
                 **self._common(cells),
                 **self._prov(cells),
             }
         )
-        return df[FRAME_COLUMNS["requests"]]
 
     def requests_wide(self, *, fill_empty: bool = False) -> pd.DataFrame:
         """Table 3 as printed: rows × applicant columns (25×7, or 23×7 for 2019).
@@ -251,10 +371,11 @@ class Report:
     @cached_property
     def active(self) -> pd.DataFrame:
         """Table 2 (主动公开), tidy: counts as integers, amounts as decimals with their unit."""
-        cells = self._cells("table2")
-        rows = {r.key: r for t in table2_templates().values() for r in t if t[0].template == (self.template or "2021")}
-        kinds = {(r.key, c.key): c for r in rows.values() for c in r.columns}
-        count, amount, unit = [], [], []
+        return self._frame_of("active", "table2")
+
+    def _active_frame(self, cells: list[Cell]) -> pd.DataFrame:
+        rows, kinds = _table2_rows(self.template or "2021")
+        count, amount, unit, value = [], [], [], []
         for c in cells:
             col = kinds.get((c.row, c.column))
             is_amount = col is not None and col.kind == "amount"
@@ -262,77 +383,86 @@ class Report:
             count.append(None if is_amount else _int(v))
             amount.append(Decimal(v) if (is_amount and v is not None) else None)
             unit.append((c.value.unit or col.unit) if col is not None else c.value.unit)
+            value.append(float(v) if v is not None else None)
         import pyarrow as pa
 
-        df = pd.DataFrame(
+        return _frame(
             {
-                "report_id": pd.array([self.report_id] * len(cells), dtype="string"),
-                "block": pd.array([rows[c.row].block if c.row in rows else None for c in cells], dtype="string"),
-                "row": _cat([c.row for c in cells], ROW2_ORDER),
-                "row_zh": pd.array([c.row_zh for c in cells], dtype="string"),
-                "column": _cat([c.column for c in cells], COL2_ORDER),
-                "column_zh": pd.array([c.column_zh for c in cells], dtype="string"),
-                "value": pd.array([float(c.value.value) if c.value.value is not None else None for c in cells], dtype="Float64"),
-                "count": pd.array(count, dtype="Int64"),
+                "report_id": self._report_ids(len(cells)),
+                "block": _str_array([rows[c.row].block if c.row in rows else None for c in cells]),
+                "row": _cat_fast([c.row for c in cells], ROW2_ORDER),
+                "row_zh": _str_array([c.row_zh for c in cells]),
+                "column": _cat_fast([c.column for c in cells], COL2_ORDER),
+                "column_zh": _str_array([c.column_zh for c in cells]),
+                "value": _float_array(value),
+                "count": _int_array(count),
                 "amount": pd.array(amount, dtype=pd.ArrowDtype(pa.decimal128(38, 10))),
-                "unit": pd.array(unit, dtype="string"),
+                "unit": _str_array(unit),
                 **self._common(cells),
                 **self._prov(cells),
             }
         )
-        return df[FRAME_COLUMNS["active"]]
 
     @cached_property
     def reviews(self) -> pd.DataFrame:
         """Table 4 (行政复议、行政诉讼), tidy: one row per proceeding × outcome."""
-        cells = self._cells("table4")
-        df = pd.DataFrame(
+        return self._frame_of("reviews", "table4")
+
+    def _reviews_frame(self, cells: list[Cell]) -> pd.DataFrame:
+        return _frame(
             {
-                "report_id": pd.array([self.report_id] * len(cells), dtype="string"),
-                "proceeding": _cat([c.row for c in cells], PROC_ORDER),
-                "proceeding_zh": pd.array([c.row_zh for c in cells], dtype="string"),
-                "outcome": _cat([c.column for c in cells], OUTCOME_ORDER),
-                "outcome_zh": pd.array([c.column_zh for c in cells], dtype="string"),
-                "value": pd.array([_int(c.value.value) for c in cells], dtype="Int64"),
+                "report_id": self._report_ids(len(cells)),
+                "proceeding": _cat_fast([c.row for c in cells], PROC_ORDER),
+                "proceeding_zh": _str_array([c.row_zh for c in cells]),
+                "outcome": _cat_fast([c.column for c in cells], OUTCOME_ORDER),
+                "outcome_zh": _str_array([c.column_zh for c in cells]),
+                "value": _int_array([v if type(v) is int else _int(v) for v in [c.value.value for c in cells]]),
                 **self._common(cells),
                 **self._prov(cells),
             }
         )
-        return df[FRAME_COLUMNS["reviews"]]
 
     @cached_property
     def legacy(self) -> pd.DataFrame:
         """Pre-2019 reports: the old statistics table (indicator, unit, this year, cumulative)."""
-        cells = self._cells("legacy")
-        df = pd.DataFrame(
+        return self._frame_of("legacy", "legacy")
+
+    def _legacy_frame(self, cells: list[Cell]) -> pd.DataFrame:
+        return _frame(
             {
-                "report_id": pd.array([self.report_id] * len(cells), dtype="string"),
-                "indicator": pd.array([c.row for c in cells], dtype="string"),
-                "unit": pd.array([c.row_zh for c in cells], dtype="string"),
-                "column": _cat([c.column for c in cells], ["this_year", "cumulative"]),
-                "column_zh": pd.array([c.column_zh for c in cells], dtype="string"),
-                "value": pd.array([float(c.value.value) if c.value.value is not None else None for c in cells], dtype="Float64"),
+                "report_id": self._report_ids(len(cells)),
+                "indicator": _str_array([c.row for c in cells]),
+                "unit": _str_array([c.row_zh for c in cells]),
+                "column": _cat_fast([c.column for c in cells], _LEGACY_COLUMNS),
+                "column_zh": _str_array([c.column_zh for c in cells]),
+                "value": _float_array([float(c.value.value) if c.value.value is not None else None for c in cells]),
                 **self._common(cells),
                 **self._prov(cells),
             }
         )
-        return df
 
     @cached_property
     def doubts(self) -> pd.DataFrame:
         """Where extraction is unsure: ambiguous rows, recovered rows, rows not found."""
-        df = pd.DataFrame(self.extraction.doubts, columns=["table", "row", "doubt", "detail"])
-        df.insert(0, "report_id", self.report_id)
-        return df.astype("string")
+        ds = self.extraction.doubts
+        if not all(type(d) is dict for d in ds):
+            df = pd.DataFrame(ds, columns=["table", "row", "doubt", "detail"])
+            df.insert(0, "report_id", self.report_id)
+            return df.astype("string")
+        cols = {"report_id": self._report_ids(len(ds))}
+        for k in ("table", "row", "doubt", "detail"):
+            cols[k] = _str_array([_doubt_value(d.get(k)) for d in ds])
+        return self._own("doubts", _frame(cols))
 
     @cached_property
     def figures(self) -> pd.DataFrame:
         """Figures stated in the prose (see :mod:`govreport.figures`)."""
-        from .figures import extract_figures
+        from .figures import figure_rows, figures_frame
 
-        df = extract_figures(self.text, year=self.year)
-        df.insert(0, "report_id", self.report_id)
-        return df
+        rows = figure_rows(self.text, year=self.year)
+        df = figures_frame(rows, self.report_id)
+        self.__dict__["_figure_rows"] = [{"report_id": self.report_id, **r} for r in rows]
+        return self._own("figures", df)
 
     @cached_property
     def checks(self) -> pd.DataFrame:

@@ -26,7 +26,6 @@ severity, kind, subject, status, lhs, rhs, delta, cells, message``;
 from __future__ import annotations
 
 import sys
-from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -47,6 +46,7 @@ from .registry import (
     result,
     results_frame,
 )
+from .view import ReportView
 
 __all__ = [
     "Check",
@@ -64,36 +64,6 @@ __all__ = [
     "failures",
     "main_check",
 ]
-
-
-class ReportView:
-    """What the checks read of a report; figures are fetched once and may be unavailable.
-
-    Parameters
-    ----------
-    report : Report or any object with ``report_id, requests, active,
-        reviews, doubts, figures, text, year, template, table3_layout``.
-
-    """
-
-    def __init__(self, report):
-        self._r = report
-        self.figures_error: str | None = None
-
-    def __getattr__(self, name):
-        return getattr(self._r, name, None)
-
-    @cached_property
-    def figures(self) -> pd.DataFrame | None:
-        """``report.figures``, or None (with :attr:`figures_error`) when it cannot be had."""
-        try:
-            fig = self._r.figures
-        except Exception as exc:  # noqa: BLE001 - the figures module may be missing or fail; say so
-            self.figures_error = f"{type(exc).__name__}: {exc}"
-            return None
-        if fig is None:
-            self.figures_error = "no figures"
-        return fig
 
 
 def run_checks(report, *, checks: list[str] | None = None) -> pd.DataFrame:

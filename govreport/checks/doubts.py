@@ -8,6 +8,7 @@ import pandas as pd
 
 from .registry import register, result
 from .tables import cell_ref
+from .view import view_of
 
 _TABLES = (("table2", "active", "row", "column"), ("table3", "requests", "row", "column"), ("table4", "reviews", "proceeding", "outcome"))
 
@@ -18,19 +19,32 @@ def _frames(view) -> Iterator[tuple[str, pd.DataFrame, str, str]]:
         yield table, (df if df is not None else pd.DataFrame()), row, col
 
 
+def _tables(view) -> Iterator[tuple[str, list[dict]]]:
+    """Each table's cells as records (the view's, see :mod:`govreport.checks.view`)."""
+    v = view_of(view)
+    for table, _, _, _ in _TABLES:
+        yield table, v.records(table)
+
+
+_UNSURE = frozenset({"ambiguous", "unknown"})
+
+
 @register("DOUBT.ambiguous")
 def doubt_ambiguous(view) -> Iterator[dict]:
     """Cells with several readings, or none."""
     n_cells, found = 0, False
-    for table, df, rowc, colc in _frames(view):
-        if not len(df):
+    for table, recs in _tables(view):
+        if not recs:
             continue
-        n_cells += len(df)
-        unsure = df[df["certainty"].astype(str).isin(["ambiguous", "unknown"]) | df["kind"].astype(str).isin(["ambiguous", "unknown"])]
-        for row, grp in unsure.groupby(unsure[rowc].astype(str), sort=False):
+        n_cells += len(recs)
+        groups: dict[str, list[dict]] = {}
+        for r in recs:
+            if r["certainty"] in _UNSURE or r["kind"] in _UNSURE:
+                groups.setdefault(r["row"], []).append(r)
+        for row, grp in groups.items():
             found = True
-            refs = [cell_ref(table, row, r[colc], r["line"]) for r in grp.to_dict("records")]
-            cands = [f"{r[colc]}: {r['candidates']}" for r in grp.to_dict("records") if isinstance(r["candidates"], str)]
+            refs = [cell_ref(table, row, r["column"], r["line"]) for r in grp]
+            cands = [f"{r['column']}: {r['candidates']}" for r in grp if r["candidates"] is not None]
             msg = f"{len(grp)} cell(s) of {table} {row} not settled by the text"
             if cands:
                 msg += " (readings " + "; ".join(cands) + ")"
@@ -44,27 +58,30 @@ def doubt_ambiguous(view) -> Iterator[dict]:
 @register("DOUBT.recovered")
 def doubt_recovered(view) -> Iterator[dict]:
     """Cells whose positions were recovered from the template's arithmetic."""
-    doubts = getattr(view, "doubts", None)
     mech: dict[str, set[str]] = {}
-    if doubts is not None and len(doubts):
-        for rec in doubts.to_dict("records"):
-            d = str(rec.get("doubt"))
-            if d.startswith("recovered"):
-                mech.setdefault(str(rec["table"]), set()).add(d.removeprefix("recovered").strip(" ()"))
+    for rec in view_of(view).doubt_records():
+        d = str(rec.get("doubt"))
+        if d.startswith("recovered"):
+            mech.setdefault(str(rec["table"]), set()).add(d.removeprefix("recovered").strip(" ()"))
     n_cells, found = 0, False
-    for table, df, rowc, _ in _frames(view):
-        if not len(df):
+    for table, recs in _tables(view):
+        if not recs:
             continue
-        n_cells += len(df)
-        rec_cells = df[df["certainty"].astype(str) == "recovered"]
-        if not len(rec_cells):
+        n_cells += len(recs)
+        first_line: dict[str, object] = {}
+        n_rec = 0
+        for r in recs:
+            if r["certainty"] == "recovered":
+                n_rec += 1
+                if r["row"] not in first_line:
+                    first_line[r["row"]] = r["line"]
+        if not n_rec:
             continue
         found = True
-        rows = list(dict.fromkeys(rec_cells[rowc].astype(str)))
-        refs = [cell_ref(table, r, "*", rec_cells.loc[rec_cells[rowc].astype(str) == r, "line"].iloc[0]) for r in rows]
+        refs = [cell_ref(table, row, "*", line) for row, line in first_line.items()]
         how = ", ".join(sorted(mech.get(table, set()))) or "arithmetic"
-        yield result("DOUBT.recovered", table, "fail", len(rec_cells), 0, refs,
-                     f"{len(rec_cells)} cell(s) in {len(rows)} row(s) of {table} recovered ({how}): the values satisfy "
+        yield result("DOUBT.recovered", table, "fail", n_rec, 0, refs,
+                     f"{n_rec} cell(s) in {len(first_line)} row(s) of {table} recovered ({how}): the values satisfy "
                      "the identities by construction, their positions are our reading")  # fmt: skip
     if not found:
         status = "pass" if n_cells else "not-assessable"
@@ -79,14 +96,12 @@ def doubt_incomplete(view) -> Iterator[dict]:
         yield result("DOUBT.incomplete", "tables", "not-assessable", None, None,
                      message="pre-2019 report: the standard tables did not exist yet")  # fmt: skip
         return
-    doubts = getattr(view, "doubts", None)
     missing: dict[str, list[str]] = {}
-    if doubts is not None and len(doubts):
-        for rec in doubts.to_dict("records"):
-            if str(rec.get("doubt")) in ("row not found", "table not found"):
-                missing.setdefault(str(rec["table"]), []).append(f"{rec['row']} ({rec['detail']})")
-    for table, df, _, _ in _frames(view):
-        if not len(df) and table not in missing:
+    for rec in view_of(view).doubt_records():
+        if str(rec.get("doubt")) in ("row not found", "table not found"):
+            missing.setdefault(str(rec["table"]), []).append(f"{rec['row']} ({rec['detail']})")
+    for table, recs in _tables(view):
+        if not recs and table not in missing:
             missing[table] = ["no cells"]
     for table, rows in missing.items():
         yield result("DOUBT.incomplete", table, "fail", len(rows), 0, [f"{table}:{r.split(' ')[0]}@missing" for r in rows],

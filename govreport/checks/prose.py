@@ -10,28 +10,37 @@ about reviews or lawsuits, whatever its metric (``…因政府信息公开申请
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 import pandas as pd
 
-from ..prose import in_spans, join_broken_lines, section_headings, table_spans
+from ..prose import _headings, _join, _table_spans, in_spans
 from .registry import Term, register, result
 from .tables import Cells, _outcome_rows, _t3, cell_ref
+from .view import view_of
 
 __all__ = ["prose_figures", "year_mentions"]
 
 # --- figures ------------------------------------------------------------------------
 
 
-def _line(text: str, pos) -> int | None:
-    if text is None or pos is None or pd.isna(pos):
+def _line(text: str, pos, starts: list[int] | None = None) -> int | None:
+    if text is None or pos is None:
         return None
-    return text.count("\n", 0, int(pos)) + 1
+    if type(pos) is not int:
+        if pd.isna(pos):
+            return None
+        pos = int(pos)
+    if starts is not None and 0 <= pos <= len(text):
+        return bisect.bisect_right(starts, pos)
+    return text.count("\n", 0, pos) + 1
 
 
 def _fig_ref(view, rec: dict, metric: str) -> str:
-    line = _line(view.text, rec.get("start"))
+    v = view_of(view)
+    line = _line(v.text, rec.get("start"), v.line_starts)
     quote = str(rec.get("quote") or "").replace("\n", "")
     return f"prose:{metric}@line {line if line is not None else '?'} \u201c{quote}\u201d"
 
@@ -58,8 +67,16 @@ def prose_figures(view) -> pd.DataFrame | None:
         return fig.assign(check_metric=pd.Series(dtype="string"))
     if "about_year" in fig.columns:
         fig = fig[fig["about_year"].isna()]
+    rows = _reassign(fig.to_dict("records"))
+    out = pd.DataFrame(rows, columns=[*fig.columns, "check_metric"])
+    if "start" in out.columns:  # one statement split into two metrics and also given as one
+        out = out.drop_duplicates(["check_metric", "start", "value"])
+    return out
+
+
+def _reassign(records: list[dict]) -> list[dict]:
     rows = []
-    for rec in fig.to_dict("records"):
+    for rec in records:
         metric = str(rec.get("metric"))
         label = str(rec.get("label") or "")
         value = rec.get("value")
@@ -72,10 +89,50 @@ def prose_figures(view) -> pd.DataFrame | None:
                     rows.append({**rec, "check_metric": t})
                 continue
         rows.append({**rec, "check_metric": metric})
-    out = pd.DataFrame(rows, columns=[*fig.columns, "check_metric"])
-    if "start" in out.columns:  # one statement split into two metrics and also given as one
-        out = out.drop_duplicates(["check_metric", "start", "value"])
-    return out
+    return rows
+
+
+def _prose_records(fig: pd.DataFrame, raw: list[dict] | None = None) -> tuple[list[dict], set[str]]:
+    """:func:`prose_figures` as records (and the columns it has), for the checks.
+
+    ``raw``: the rows the figures frame was made of (``fig.to_dict("records")``
+    without the frame round trip), where the report kept them.
+    """
+    columns = {*fig.columns, "check_metric"}
+    if not len(fig):
+        return [], columns
+    records = raw if raw is not None else _records(fig)
+    if "about_year" in columns:
+        records = [r for r in records if r["about_year"] is None or pd.isna(r["about_year"])]
+    rows = _reassign(records)
+    if "start" in columns:  # one statement split into two metrics and also given as one
+        seen: set = set()
+        kept = []
+        for r in rows:
+            key = (r["check_metric"], r["start"], r.get("value"))
+            if key not in seen:
+                seen.add(key)
+                kept.append(r)
+        rows = kept
+    return rows, columns
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """``df.to_dict("records")`` (missing values of extension columns as to_dict gives them)."""
+    return df.to_dict("records")
+
+
+def _figures_of(view, metrics, columns_needed=()) -> list[dict] | None:
+    got = view_of(view).figure_records()
+    if got is None:
+        return None
+    recs, columns = got
+    for c in columns_needed:
+        if c not in columns:
+            raise KeyError(c)
+    if metrics is not None:
+        recs = [r for r in recs if r["check_metric"] in metrics]
+    return recs
 
 
 def _sum_terms(terms: list[Term]) -> tuple[float | None, str]:
@@ -89,19 +146,19 @@ def _sum_terms(terms: list[Term]) -> tuple[float | None, str]:
 
 def _figure_checks(view, check_id: str, metrics: tuple[str, ...] | None, table_terms, *, keep=None) -> Iterator[dict]:
     """Compare each prose figure of ``metrics`` (None: any) with the table value ``table_terms(label, rec)``."""
-    figs = prose_figures(view)
+    view = view_of(view)
+    figs = _figures_of(view, metrics)
     if figs is None:
         yield result(check_id, "prose", "not-assessable", message=f"figures unavailable: {view.figures_error}")
         return
-    if metrics is not None:
-        figs = figs[figs["check_metric"].isin(metrics)]
-    if keep is not None and len(figs):
-        figs = figs[[keep(rec) for rec in figs.to_dict("records")]]
-    if not len(figs):
+    if keep is not None and figs:
+        figs = [rec for rec in figs if keep(dict(rec))]
+    if not figs:
         what = "/".join(metrics) if metrics else check_id.split(".")[1]
         yield result(check_id, "prose", "not-assessable", message=f"the prose states no {what} figure")
         return
-    for rec in figs.to_dict("records"):
+    for rec in figs:
+        rec = dict(rec)
         label = str(rec.get("label") or "")
         fref = _fig_ref(view, rec, str(rec.get("metric")))
         got = table_terms(label, rec)
@@ -127,6 +184,10 @@ def _t3_total(view, row: str) -> list[Term]:
     return [cells.term(row, "total")] if cells else []
 
 
+_RECEIVED_NOT = re.compile(r"历年|截至|截止")
+_RECEIVED_WORDS = re.compile(r"申请|受理|收到|接到|接收|新收")
+
+
 @register("PROSE.requests_received")
 def prose_received(view) -> Iterator[dict]:
     """收到申请 N件 (prose) = 本年新收 (table 3)."""
@@ -144,9 +205,9 @@ def prose_received(view) -> Iterator[dict]:
         label = str(rec.get("label") or "")
         parent = rec.get("parent")
         return (
-            not re.search(r"历年|截至|截止", label)
+            not _RECEIVED_NOT.search(label)
             and (parent is None or pd.isna(parent))
-            and (rec["value"] == 0 or bool(re.search(r"申请|受理|收到|接到|接收|新收", label)))
+            and (rec["value"] == 0 or bool(_RECEIVED_WORDS.search(label)))
         )
 
     yield from _figure_checks(view, "PROSE.requests_received", ("requests_received",), terms, keep=keep)
@@ -182,9 +243,11 @@ _OUTCOMES = (
     ("其他处理", "other", "其他处理"),
     ("予以公开|同意公开|属于已主动公开", "granted", "予以公开"),
 )
+_OUTCOME_RES = tuple((re.compile(p), key, zh) for p, key, zh in _OUTCOMES)
 
 
 _OUTCOME_WORDS = "|".join(p for p, _, _ in _OUTCOMES)
+_OUTCOME_WORDS_RE = re.compile(_OUTCOME_WORDS)
 
 
 @register("PROSE.requests_outcome")
@@ -193,7 +256,7 @@ def prose_outcome(view) -> Iterator[dict]:
     cells = _t3(view)
 
     def terms(label, rec):
-        hit = next((o for o in _OUTCOMES if re.search(o[0], label)), None)
+        hit = next((o for o in _OUTCOME_RES if o[0].search(label)), None)
         if hit is None:
             return None
         _, key, zh = hit
@@ -212,7 +275,7 @@ def prose_outcome(view) -> Iterator[dict]:
         if "等" in label:  # 不予公开等其他类型: several outcomes together
             return False
         if rec["check_metric"] == "unclassified":  # 非我局职能不予公开3件: an outcome the figures left unclassified
-            return str(rec.get("unit")) in ("件", "条", "个") and bool(re.search(_OUTCOME_WORDS, label))
+            return str(rec.get("unit")) in ("件", "条", "个") and bool(_OUTCOME_WORDS_RE.search(label))
         return True
 
     yield from _figure_checks(view, "PROSE.requests_outcome", ("requests_outcome", "unclassified"), terms, keep=keep)
@@ -224,7 +287,7 @@ _DOC_EXCLUDE = re.compile(r"政策|不|规章|解读|法规|制度")
 @register("PROSE.normative_documents")
 def prose_normative_documents(view) -> Iterator[dict]:
     """规范性文件 N件 (prose) = one of table 2's 规范性文件 cells."""
-    t2 = Cells(view.active, "table2")
+    t2 = view_of(view).cells("table2")
 
     def terms(label, rec):
         if not t2 or not t2.has_row("normative_documents"):
@@ -244,7 +307,7 @@ def prose_normative_documents(view) -> Iterator[dict]:
 
 
 def _t4(view) -> Cells:
-    return Cells(view.reviews, "table4", "proceeding", "outcome")
+    return view_of(view).cells("table4")
 
 
 @register("PROSE.admin_review")
@@ -268,16 +331,12 @@ def prose_litigation(view) -> Iterator[dict]:
 
 
 def _t2_fee_term(view) -> Term | None:
-    a = view.active
-    if a is None or not len(a):
-        return None
-    sel = a[(a["row"].astype(str) == "fees") & (a["column"].astype(str) == "fee_amount")]
-    if not len(sel):
-        return None
-    rec = sel.iloc[0]
-    v = rec["value"]
-    return Term(cell_ref("table2", "fees", "fee_amount", rec["line"]), None if pd.isna(v) else float(v), str(rec["kind"]),
-                str(rec["certainty"]))
+    for rec in view_of(view).records("table2"):
+        if rec["row"] == "fees" and rec["column"] == "fee_amount":
+            v = rec["value"]
+            return Term(cell_ref("table2", "fees", "fee_amount", rec["line"]), None if v is None else float(v), rec["kind"],
+                        rec["certainty"])  # fmt: skip
+    return None
 
 
 _MONEY = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
@@ -286,16 +345,17 @@ _MONEY = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
 @register("PROSE.admin_fees")
 def prose_admin_fees(view) -> Iterator[dict]:
     """行政事业性收费 (prose, 万元) = 本年收费金额 (table 2)."""
-    figs = prose_figures(view)
+    view = view_of(view)
+    figs = _figures_of(view, None, ("check_metric", "unit"))
     if figs is None:
         yield result("PROSE.admin_fees", "prose", "not-assessable", message=f"figures unavailable: {view.figures_error}")
         return
-    figs = figs[(figs["check_metric"] == "admin_fees") & figs["unit"].isin(list(_MONEY))]
-    if not len(figs):
+    figs = [r for r in figs if r["check_metric"] == "admin_fees" and r.get("unit") in _MONEY]
+    if not figs:
         yield result("PROSE.admin_fees", "prose", "not-assessable", message="the prose states no 行政事业性收费 amount")
         return
     term = _t2_fee_term(view)
-    for rec in figs.to_dict("records"):
+    for rec in figs:
         pv = float(rec["value"]) * _MONEY[rec["unit"]]
         cells = [_fig_ref(view, rec, "admin_fees")] + ([term.ref] if term else [])
         if term is None or not term.usable or term.kind == "empty":
@@ -316,6 +376,7 @@ _SPECIFIC_FEE = re.compile(r"信息处理费|处理费|依申请|申请人|信�
 @register("FEES.contradiction")
 def fees_contradiction(view) -> Iterator[dict]:
     """Table 2 prints fees but section 六 says no fees at all were charged."""
+    view = view_of(view)
     term = _t2_fee_term(view)
     if term is None or not term.usable or term.kind == "empty":
         why = "table 2 has no 本年收费金额 (2019 template, or row not found)" if term is None else f"{term.ref} is {term.kind}"
@@ -326,23 +387,26 @@ def fees_contradiction(view) -> Iterator[dict]:
         yield result("FEES.contradiction", "fees", "pass", term.value, None, [term.ref],
                      "table 2 prints no fees (0): nothing to contradict")  # fmt: skip
         return
-    figs = prose_figures(view)
-    if figs is None:
+    got = view.figure_records()
+    if got is None:
         yield result("FEES.contradiction", "fees", "not-assessable", term.value, None, [term.ref],
                      f"figures unavailable: {view.figures_error}")  # fmt: skip
         return
-    nil = figs[(figs["check_metric"] == "fees_charged") & (figs["value"] == 0)]
-    if "section" in nil.columns:
-        nil = nil[nil["section"].astype("string") == "六"]
-    generic = [rec for rec in nil.to_dict("records") if not _SPECIFIC_FEE.search(str(rec.get("sentence") or rec.get("quote")))]
+    figs, columns = got
+    if "value" not in columns:
+        raise KeyError("value")
+    nil = [r for r in figs if r["check_metric"] == "fees_charged" and r["value"] == 0]
+    if "section" in columns:
+        nil = [r for r in nil if r.get("section") == "六"]
+    generic = [rec for rec in nil if not _SPECIFIC_FEE.search(str(rec.get("sentence") or rec.get("quote")))]
     if generic:
         for rec in generic:
             yield result("FEES.contradiction", "fees", "fail", term.value, 0, [term.ref, _fig_ref(view, rec, "fees_charged")],
                          f"table 2 prints 行政事业性收费 {term.value:g} 万元 but section 六 says no fees were charged")  # fmt: skip
         return
-    msg = "section 六 says nothing of fees" if not len(nil) else "section 六 speaks of 信息处理费 only (another fee)"
+    msg = "section 六 says nothing of fees" if not nil else "section 六 speaks of 信息处理费 only (another fee)"
     yield result("FEES.contradiction", "fees", "pass", term.value, None,
-                 [term.ref, *(_fig_ref(view, r, "fees_charged") for r in nil.to_dict("records"))], msg)  # fmt: skip
+                 [term.ref, *(_fig_ref(view, r, "fees_charged") for r in nil)], msg)  # fmt: skip
 
 
 # --- year ----------------------------------------------------------------------------
@@ -367,8 +431,8 @@ def year_mentions(text: str) -> list[tuple[int, int, int, str]]:
     >>> year_mentions("按照《2021年工作要点》,截至2021年底,莆田市2024年1月2日")
     []
     """
-    joined, off = join_broken_lines(text)
-    tables = table_spans(joined)
+    joined, off = _join(text)
+    tables = _table_spans(joined)
     out: list[tuple[int, int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _PERIOD_RE.finditer(joined):
@@ -383,8 +447,10 @@ def year_mentions(text: str) -> list[tuple[int, int, int, str]]:
         s = m.start()
         if in_spans(s, tables) or any(a <= s < b for a, b in taken):
             continue
-        before = joined[:s].rstrip(" \t")
-        if before and before[-1] not in _OPENERS:
+        j = s - 1
+        while j >= 0 and joined[j] in " \t":
+            j -= 1
+        if j >= 0 and joined[j] not in _OPENERS:  # the text before (spaces aside) does not end a clause
             continue
         if _NOT_AFTER.match(joined, m.end()):
             continue
@@ -401,8 +467,9 @@ def year_other(view) -> Iterator[dict]:
         return
     mentions = year_mentions(view.text)
     bad = [(y, s, e, w) for y, s, e, w in mentions if y != year and not (y == year + 1 and w == "opener")]
+    starts = view_of(view).line_starts if bad else None
     for y, s, e, why in bad:
-        line = _line(view.text, s)
+        line = _line(view.text, s, starts)
         lo = max(0, view.text.rfind("\n", 0, s) + 1, s - 12)
         quote = view.text[lo : min(len(view.text), e + 16)].replace("\n", "")
         what = {"period": "the statistical period", "title": "the report's title", "opener": "a sentence"}[why]
@@ -436,8 +503,9 @@ def section_missing(view) -> Iterator[dict]:
     if not text:
         yield result("SECTION.missing", "text", "not-assessable", message="no text")
         return
-    joined, off = join_broken_lines(text)
-    heads = section_headings(joined)
+    joined, off = _join(text)
+    heads = _headings(joined)
+    starts = view_of(view).line_starts
     for number in ("五", "六"):
         found = []
         for i, h in enumerate(heads):
@@ -447,7 +515,7 @@ def section_missing(view) -> Iterator[dict]:
                 found.append((len(_CJK.findall(body)), h))
         if found:
             size, h = max(found, key=lambda x: x[0])
-            line = _line(text, off[h.start])
+            line = _line(text, off[h.start], starts)
             ref = f"text:section {number}@line {line}"
             if size:
                 yield result("SECTION.missing", number, "pass", cells=[ref], message=f"{number}、{h.title[:16]} ({size} characters)")
@@ -456,7 +524,7 @@ def section_missing(view) -> Iterator[dict]:
             continue
         m = _PASSAGE[number].search(joined)
         if m:
-            line = _line(text, off[m.start()])
+            line = _line(text, off[m.start()], starts)
             yield result("SECTION.missing", number, "pass", cells=[f"text:section {number}@line {line}"],
                          message=f"no heading {number}、…, but a passage on {m.group(0)} at line {line}")  # fmt: skip
         else:

@@ -238,6 +238,13 @@ def catalogue() -> pd.DataFrame:
 def _num(v):
     if v is None:
         return None
+    t = type(v)
+    if t is int:
+        return int(float(v))
+    if t is float:
+        if v != v:
+            return None
+        return int(v) if v == int(v) else v
     try:
         if pd.isna(v):
             return None
@@ -310,8 +317,30 @@ def identity(check_id: str, subject: str, lhs: list[Term], rhs: list[Term], *, f
 
 def results_frame(rows: Iterator[dict] | list[dict], *, corpus: bool = False) -> pd.DataFrame:
     """Rows from :func:`result` as a typed frame (categoricals in catalogue order)."""
+    rows = list(rows)
+    if corpus or not all(type(r) is dict for r in rows):
+        return _results_frame_pandas(rows, corpus=corpus)
+    from ..report import _cat_fast, _float_array, _frame, _str_array
+
+    col = {c: [r.get(c) for r in rows] for c in RESULT_COLUMNS}
+    out = {
+        "report_id": _str_array(col["report_id"]),
+        "check_id": _cat_fast(col["check_id"], list(CATALOGUE)),
+        "severity": _cat_fast(col["severity"], SEVERITY),
+        "kind": _cat_fast(col["kind"], KIND),
+        "subject": _str_array(col["subject"]),
+        "status": _cat_fast(col["status"], STATUS),
+    }
+    for c in ("lhs", "rhs", "delta"):
+        out[c] = _float_array([None if v is None else float(v) for v in col[c]])
+    out["cells"] = _str_array(col["cells"])
+    out["message"] = _str_array(col["message"])
+    return _frame(out)
+
+
+def _results_frame_pandas(rows: list[dict], *, corpus: bool = False) -> pd.DataFrame:
     cols = CORPUS_COLUMNS if corpus else RESULT_COLUMNS
-    df = pd.DataFrame(list(rows), columns=cols)
+    df = pd.DataFrame(rows, columns=cols)
     df["report_id"] = df["report_id"].astype("string")
     df["check_id"] = pd.Categorical(df["check_id"], categories=list(CATALOGUE), ordered=True)
     df["severity"] = pd.Categorical(df["severity"], categories=SEVERITY, ordered=True)

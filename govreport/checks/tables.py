@@ -25,7 +25,12 @@ def cell_ref(table: str, row: str, column: str, line=None) -> str:
     >>> cell_ref("table4", "review", "total", None)
     'table4:review/total@missing'
     """
-    where = f"line {int(line)}" if line is not None and not pd.isna(line) else "missing"
+    if line is None:
+        where = "missing"
+    elif type(line) is int:
+        where = f"line {line}"
+    else:
+        where = f"line {int(line)}" if not pd.isna(line) else "missing"
     return f"{table}:{row}/{column}@{where}"
 
 
@@ -42,36 +47,85 @@ class Cells:
 
     """
 
-    def __init__(self, frame: pd.DataFrame, table: str, row: str = "row", column: str = "column"):
+    def __init__(self, frame: pd.DataFrame | None, table: str, row: str = "row", column: str = "column"):
+        recs = [] if frame is None or not len(frame) else frame_records(frame, row, column)
+        self._setup(recs, table)
+
+    @classmethod
+    def from_records(cls, records: list[dict], table: str) -> Cells:
+        """Cells from :func:`frame_records`-style records (keys ``row``, ``column``, ``value``, ``kind`` …)."""
+        self = cls.__new__(cls)
+        self._setup(records, table)
+        return self
+
+    def _setup(self, records: list[dict], table: str) -> None:
         self.table = table
         self.data: dict[tuple[str, str], dict] = {}
-        self.rows: list[str] = []
-        self.columns: list[str] = []
-        if frame is None or not len(frame):
-            return
-        for rec in frame.to_dict("records"):
-            r, c = str(rec[row]), str(rec[column])
-            self.data[(r, c)] = rec
-            if r not in self.rows:
-                self.rows.append(r)
-            if c not in self.columns:
-                self.columns.append(c)
+        self._terms: dict[tuple[str, str], Term] = {}
+        rows: dict[str, None] = {}
+        columns: dict[str, None] = {}
+        data = self.data
+        for rec in records:
+            r, c = rec["row"], rec["column"]
+            data[(r, c)] = rec
+            rows[r] = None
+            columns[c] = None
+        self.rows: list[str] = list(rows)
+        self.columns: list[str] = list(columns)
+        self._rowset = rows
 
     def __bool__(self) -> bool:
         return bool(self.data)
 
     def has_row(self, row: str) -> bool:
         """Whether any cell of ``row`` was extracted."""
-        return row in self.rows
+        return row in self._rowset
 
     def term(self, row: str, column: str) -> Term:
         """Return the cell as a :class:`~govreport.checks.registry.Term` (``missing`` when absent)."""
-        rec = self.data.get((row, column))
-        if rec is None:
-            return Term(cell_ref(self.table, row, column), None, "missing", "unknown")
+        key = (row, column)
+        t = self._terms.get(key)
+        if t is None:
+            rec = self.data.get(key)
+            if rec is None:
+                t = Term(cell_ref(self.table, row, column), None, "missing", "unknown")
+            else:
+                t = Term(cell_ref(self.table, row, column, rec["line"]), rec["value"], rec["kind"], rec["certainty"])
+            self._terms[key] = t
+        return t
+
+
+def _na(v) -> bool:
+    if v is None:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def frame_records(frame: pd.DataFrame, row: str = "row", column: str = "column") -> list[dict]:
+    """Return a tidy table frame as plain records.
+
+    Each record has ``row``, ``column`` (as strings), ``value`` (None when
+    missing), ``kind``, ``certainty`` (strings), ``line``, ``candidates`` (a
+    string or None) and the raw ``row_zh``/``column_zh`` where the frame has them.
+    """
+    out = []
+    for rec in frame.to_dict("records"):
         v = rec.get("value")
-        v = None if v is None or pd.isna(v) else v
-        return Term(cell_ref(self.table, row, column, rec.get("line")), v, str(rec.get("kind")), str(rec.get("certainty")))
+        line = rec.get("line")
+        cand = rec.get("candidates")
+        d = {
+            "row": str(rec[row]), "column": str(rec[column]), "value": None if _na(v) else v,
+            "kind": str(rec.get("kind")), "certainty": str(rec.get("certainty")), "line": None if _na(line) else line,
+            "candidates": cand if isinstance(cand, str) else None,
+        }  # fmt: skip
+        for k in ("row_zh", "column_zh"):  # for table 2's messages, as the frame holds them
+            if k in rec:
+                d[k] = rec[k]
+        out.append(d)
+    return out
 
 
 # --- table 3 ------------------------------------------------------------------------
@@ -105,8 +159,14 @@ def _outcome_rows(report, cells: Cells) -> tuple[list[str], list[str]]:
     return use, missing
 
 
+def _view(report):
+    from .view import view_of
+
+    return view_of(report)
+
+
 def _t3(report) -> Cells:
-    return Cells(report.requests, "table3")
+    return _view(report).cells("table3")
 
 
 def _t3_columns(cells: Cells) -> list[str]:
@@ -127,11 +187,12 @@ def t3_balance(report) -> Iterator[dict]:
     if not cells:
         yield from _no_table("T3.balance", "table3")
         return
+    term = cells.term
     for col in _t3_columns(cells):
         yield identity(
             "T3.balance", col,
-            [cells.term("new_requests", col), cells.term("carried_over", col)],
-            [cells.term("total", col), cells.term("carried_forward", col)],
+            [term("new_requests", col), term("carried_over", col)],
+            [term("total", col), term("carried_forward", col)],
             formula=f"{col}: 本年新收 + 上年结转 = (七)总计 + 结转下年度",
         )  # fmt: skip
 
@@ -139,34 +200,38 @@ def t3_balance(report) -> Iterator[dict]:
 @register("T3.total_is_sum")
 def t3_total_is_sum(report) -> Iterator[dict]:
     """(七)总计 = the sum of the outcome rows, per column."""
-    cells = _t3(report)
+    view = _view(report)
+    cells = view.cells("table3")
     if not cells:
         yield from _no_table("T3.total_is_sum", "table3")
         return
-    use, missing = _outcome_rows(report, cells)
+    use, missing = _outcome_rows(view, cells)
+    term = cells.term
     for col in _t3_columns(cells):
-        parts = [cells.term(k, col) for k in use] + [cells.term(k, col) for k in missing]
-        yield identity("T3.total_is_sum", col, [cells.term("total", col)], parts,
+        parts = [term(k, col) for k in use] + [term(k, col) for k in missing]
+        yield identity("T3.total_is_sum", col, [term("total", col)], parts,
                        formula=f"{col}: (七)总计 = Σ {len(use) + len(missing)} outcome rows")  # fmt: skip
 
 
 @register("T3.group_sum")
 def t3_group_sum(report) -> Iterator[dict]:
     """Each printed group row = the sum of its items, per column."""
-    cells = _t3(report)
+    view = _view(report)
+    cells = view.cells("table3")
     if not cells:
         yield from _no_table("T3.group_sum", "table3")
         return
-    rows = _layout_rows(report, cells)
+    rows = _layout_rows(view, cells)
     groups = [r.key for r in rows if r.is_group and cells.has_row(r.key)]
     if not groups:
         yield result("T3.group_sum", "table3", "not-assessable",
                      message="no group row (不予公开, 无法提供, 不予处理, 其他处理) prints its own values")  # fmt: skip
         return
+    term = cells.term
     for g in groups:
         items = [r.key for r in rows if r.group == g and not r.is_group]
         for col in _t3_columns(cells):
-            yield identity("T3.group_sum", f"{g}/{col}", [cells.term(g, col)], [cells.term(k, col) for k in items],
+            yield identity("T3.group_sum", f"{g}/{col}", [term(g, col)], [term(k, col) for k in items],
                            formula=f"{g}/{col}: group = Σ {len(items)} items")  # fmt: skip
 
 
@@ -178,12 +243,13 @@ def t3_row_sum(report) -> Iterator[dict]:
         yield from _no_table("T3.row_sum", "table3")
         return
     subtotal = "legal_subtotal" in cells.columns
+    term = cells.term
     for row in cells.rows:
-        yield identity("T3.row_sum", row, [cells.term(row, "total")], [cells.term(row, c) for c in T3_APPLICANTS],
+        yield identity("T3.row_sum", row, [term(row, "total")], [term(row, c) for c in T3_APPLICANTS],
                        formula=f"{row}: 总计 = 自然人 + 5 法人或其他组织")  # fmt: skip
         if subtotal:
-            yield identity("T3.row_sum", f"{row}/legal_subtotal", [cells.term(row, "legal_subtotal")],
-                           [cells.term(row, c) for c in T3_LEGAL], formula=f"{row}: 小计 = 5 法人或其他组织")  # fmt: skip
+            yield identity("T3.row_sum", f"{row}/legal_subtotal", [term(row, "legal_subtotal")],
+                           [term(row, c) for c in T3_LEGAL], formula=f"{row}: 小计 = 5 法人或其他组织")  # fmt: skip
 
 
 # --- table 4 ------------------------------------------------------------------------
@@ -192,7 +258,7 @@ def t3_row_sum(report) -> Iterator[dict]:
 @register("T4.total")
 def t4_total(report) -> Iterator[dict]:
     """总计 = 维持 + 纠正 + 其他 + 尚未审结 for each proceeding."""
-    cells = Cells(report.reviews, "table4", "proceeding", "outcome")
+    cells = _view(report).cells("table4")
     if not cells:
         yield from _no_table("T4.total", "table4")
         return
@@ -203,25 +269,33 @@ def t4_total(report) -> Iterator[dict]:
 
 # --- table 2 ------------------------------------------------------------------------
 
+_T2_KINDS: dict = {}
+
 
 def _t2_kinds() -> dict[tuple[str, str, str], str]:
-    return {(t, r.key, c.key): c.kind for t, rows in table2_templates().items() for r in rows for c in r.columns}
+    if not _T2_KINDS:
+        _T2_KINDS.update({(t, r.key, c.key): c.kind for t, rows in table2_templates().items() for r in rows for c in r.columns})
+    return _T2_KINDS
 
 
 def _t2_cells(report) -> list[dict]:
-    a = report.active
-    if a is None or not len(a):
-        return []
+    """Table 2's cells as records with ``col_kind`` (count, amount, increment), ``ref`` and ``v`` (float or None)."""
+    view = _view(report)
+    got = view._cache.get("t2_cells")
+    if got is not None:
+        return got
+    recs = view.records("table2")
     kinds = _t2_kinds()
-    template = getattr(report, "template", None) or "2021"
+    template = getattr(view, "template", None) or "2021"
     out = []
-    for rec in a.to_dict("records"):
+    for rec in recs:
         rec = dict(rec)
-        rec["col_kind"] = kinds.get((template, str(rec["row"]), str(rec["column"])), "count")
-        rec["ref"] = cell_ref("table2", rec["row"], rec["column"], rec.get("line"))
-        v = rec.get("value")
-        rec["v"] = None if v is None or pd.isna(v) else float(v)
+        rec["col_kind"] = kinds.get((template, rec["row"], rec["column"]), "count")
+        rec["ref"] = cell_ref("table2", rec["row"], rec["column"], rec["line"])
+        v = rec["value"]
+        rec["v"] = None if v is None else float(v)
         out.append(rec)
+    view._cache["t2_cells"] = out
     return out
 
 
@@ -266,9 +340,9 @@ def t2_empty(report) -> Iterator[dict]:
     if not cells:
         yield from _no_table("T2.empty", "table2")
         return
-    bad = [c for c in cells if str(c["kind"]) in ("empty", "n/a")]
+    bad = [c for c in cells if c["kind"] in ("empty", "n/a")]
     for c in bad:
-        printed = "printed empty" if str(c["kind"]) == "empty" else "printed 不适用"
+        printed = "printed empty" if c["kind"] == "empty" else "printed 不适用"
         yield result("T2.empty", f"{c['row']}/{c['column']}", "fail", cells=[c["ref"]],
                      message=f"{c['row_zh']} {c['column_zh']} {printed}: 0 or not applicable?")  # fmt: skip
     if not bad:
