@@ -810,8 +810,9 @@ def read_reports(
         or a list of these.
     jobs : int, optional
         Worker processes (default: the cores available).  ``jobs=1`` reads
-        in this process, for debugging: then no time limit is enforced and a
-        crash of the interpreter ends the run.
+        in this process, for debugging: then only ``read_report``'s own time
+        budget (``budget.max_seconds``, main thread only) is kept, not
+        ``timeout``, and a crash of the interpreter ends the run.
     cache : bool or path, default True
         Reuse parsed files by content hash: True for the user cache
         directory (:func:`govreport.store.default_cache_dir`), a path for

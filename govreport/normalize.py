@@ -10,6 +10,10 @@ Order matters and is fixed:
 4. whitespace folding: CR/LF to LF, every other run of white space (tabs,
    U+00A0, U+3000 after NFKC, zero-width spaces) to one ASCII space, lines
    stripped.  Line breaks are kept: crawled text carries structure in them.
+   Control characters that are not white space (NUL …) are removed.
+
+Lone UTF-16 surrogates (a ``str`` a crawler built carelessly) become U+FFFD
+first (:func:`scrub_surrogates`), so that every later step can encode the text.
 
 The original text is never modified; readers keep it beside the result.
 """
@@ -20,7 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize_text", "to_simplified", "strip_pinyin", "fold_whitespace", "compact"]
+__all__ = ["normalize_text", "to_simplified", "strip_pinyin", "fold_whitespace", "compact", "scrub_surrogates"]
 
 # A pinyin syllable as site converters print it: lower-case latin letters with
 # at least one tone-marked vowel (or ü).  Neutral-tone syllables carry no mark;
@@ -32,7 +36,14 @@ _PINYIN_RE = re.compile(
     r"(?<=[\u3400-\u9fff\uf900-\ufaff])\((?:[a-z]*[" + _TONED + r"][a-z" + _TONED + r"]*|(?:" + _NEUTRAL + r"))\)"
 )
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Control characters that are not white space (NUL padding of a truncated download, stray
+# escape codes): removed, so that "本年\x00新收" reads as 本年新收.  \t \n \v \f \r and
+# \x1c-\x1f are white space and are folded with it.
+CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f]")
+# A lone UTF-16 surrogate (from a str built by a careless crawler) cannot be encoded.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _SPACE_RE = re.compile(r"[^\S\n]+")
+_LINE_EDGE_RE = re.compile(r" \n ?|\n ")  # only where there is a space to drop
 _NEWLINES_RE = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 
 
@@ -69,8 +80,22 @@ def fold_whitespace(text: str) -> str:
     """
     text = _NEWLINES_RE.sub("\n", text)
     text = _ZERO_WIDTH_RE.sub("", text)
+    text = CONTROL_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    # every line stripped (a run of white space is one space by now), without a list of the
+    # lines: a file of millions of blank lines would need gigabytes for one
+    return _LINE_EDGE_RE.sub("\n", text).strip(" ")
+
+
+def scrub_surrogates(text: str) -> str:
+    r"""Join surrogate pairs into their character and replace lone surrogates with U+FFFD.
+
+    >>> scrub_surrogates("本年\ud800新收") == "本年\ufffd新收", scrub_surrogates("\ud83d\ude00")
+    (True, '😀')
+    """
+    if not _SURROGATE_RE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def normalize_text(text: str) -> str:
@@ -81,6 +106,7 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("根據(jù)規(guī)定")
     '根据规定'
     """
+    text = scrub_surrogates(text)
     text = unicodedata.normalize("NFKC", text)
     text = strip_pinyin(text)
     text = to_simplified(text)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["CellValue", "parse_cell", "Kind", "EMPTY_MARKS", "is_value_text", "MAX_DIGITS"]
+__all__ = ["CellValue", "parse_cell", "Kind", "EMPTY_MARKS", "is_value_text", "MAX_DIGITS", "MAX_DECIMALS"]
 
 # Kinds of value, in the order a reader meets them.
 class Kind:
@@ -30,6 +30,7 @@ class Kind:
 EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "—-", "-—", "/ ", "×"})
 NA_MARKS = frozenset({"不适用", "n/a", "N/A", "NA", "不涉及"})
 MAX_DIGITS = 18  # a count with more digits than this is not a count (int64 bound)
+MAX_DECIMALS = 10  # an amount with more decimals than this is not an amount (the frames' decimal128 scale)
 
 _NUM_RE = re.compile(
     r"^(?P<sign>[+\-]|增|减|增加|减少)?\s*"
@@ -125,7 +126,8 @@ def parse_cell(text: str, *, amount: bool = False) -> CellValue:
     unit = m.group("unit")
     if unit in ("件", "个", "项", "条"):
         unit = None
-    if len(num.split(".")[0]) > MAX_DIGITS:
+    whole, _, decimals = num.partition(".")
+    if len(whole) > MAX_DIGITS or len(decimals) > MAX_DECIMALS:
         return CellValue(None, Kind.UNKNOWN, t, certainty="unknown")
     if amount or "." in num or unit in ("万元", "万", "元"):
         try:

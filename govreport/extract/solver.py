@@ -21,6 +21,7 @@ filtered by arithmetic: what the report prints is what we return.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from .segments import Piece
 __all__ = ["Reading", "row_readings", "choose", "digit_splits", "MAX_READINGS"]
 
 MAX_READINGS = 5000
+# The longest text one cell can print: 18 digits, a point, 10 decimals and separators.
+_MAX_CELL_CHARS = 40
 Identity = Callable[[Sequence[CellValue]], bool]
 
 
@@ -66,6 +69,9 @@ def digit_splits(s: str, k: int, *, amounts: Sequence[bool] | None = None, limit
     """
     n = len(s)
     out: list[tuple[str, ...]] = []
+    # (position, parts left) from which no split was found: never searched twice, so that a
+    # long run with few valid splits costs O(n² k), not the number of its compositions
+    dead: set[tuple[int, int]] = set()
 
     def rec(i: int, parts: list[str]):
         if len(out) >= limit:
@@ -75,8 +81,9 @@ def digit_splits(s: str, k: int, *, amounts: Sequence[bool] | None = None, limit
             if i == n:
                 out.append(tuple(parts))
             return
-        if n - i < left:
+        if n - i < left or (i, left) in dead:
             return
+        found = len(out)
         max_len = n - i - (left - 1)
         for L in range(1, max_len + 1):
             p = s[i : i + L]
@@ -87,6 +94,8 @@ def digit_splits(s: str, k: int, *, amounts: Sequence[bool] | None = None, limit
             if "." in p and amounts is not None and not amounts[len(parts)]:
                 continue
             rec(i + L, parts + [p])
+        if len(out) == found:
+            dead.add((i, left))
 
     rec(0, [])
     return out
@@ -134,6 +143,10 @@ def row_readings(
     if n == ncols:
         return Reading([_parse_all(texts, amounts)], "direct", pieces)
     cands: list[tuple[CellValue, ...]] = []
+    if n > ncols and math.comb(n - 1, ncols - 1) > MAX_READINGS:
+        # too many ways to merge the lines into cells to weigh them all: unknown, not guessed
+        raw = " / ".join(texts)
+        return Reading([tuple(CellValue(None, Kind.UNKNOWN, raw, certainty="unknown") for _ in range(ncols))], "merged-too-many", pieces)
     if n > ncols:
         for comp in _compositions(n, ncols):
             i, parts, ok = 0, [], True
@@ -194,12 +207,18 @@ def _split_reading(vals: list[Piece], ncols: int, identity, amounts) -> Reading:
         if identity is None or _safe(identity, cand):
             return Reading([cand], "direct", vals)
     digits = "".join(spaced)
+    if len(digits) > ncols * _MAX_CELL_CHARS:
+        # no split of so long a run gives numbers that are counts or amounts
+        return Reading([tuple(CellValue(None, Kind.UNKNOWN, raw, certainty="unknown") for _ in range(ncols))], "split-too-long", vals)
     # boundaries the spaces suggest
     bounds, pos = set(), 0
     for s in spaced[:-1]:
         pos += len(s)
         bounds.add(pos)
     splits = digit_splits(digits, ncols, amounts=amounts)
+    if len(splits) >= MAX_READINGS:
+        # the search stopped at the limit: the readings not listed might disagree
+        return Reading([tuple(CellValue(None, Kind.UNKNOWN, raw, certainty="unknown") for _ in range(ncols))], "split-too-many", vals)
     cands = []
     for parts in splits:
         cand = _parse_all(parts, amounts)

@@ -258,7 +258,7 @@ def _extract_table3(doc: Document, segs: list[Segment], region, out: Extraction)
             continue
         _, seg = matched[r.key]
         rd = readings[r.key]
-        cells = choose(final[r.key], rd.mechanism)
+        cells = _whole(choose(final[r.key], rd.mechanism))
         if len(final[r.key]) > 1:
             out.doubts.append({"table": "table3", "row": r.key, "doubt": "ambiguous", "detail": f"{len(final[r.key])} readings of {' '.join(p.text for p in rd.pieces)!r}"})
         elif rd.mechanism not in ("direct", "blank"):
@@ -266,6 +266,20 @@ def _extract_table3(doc: Document, segs: list[Segment], region, out: Extraction)
         for k, (ck, czh) in enumerate(cols):
             p = _piece_for(rd, k, ncols)
             out.cells.append(Cell("table3", r.key, r.label_zh, ck, czh, cells[k], p.line if p else seg.line, p.cell if p else None, p.page if p else seg.page, rd.mechanism, seg.printed_label))
+
+
+def _whole(cells: tuple[CellValue, ...]) -> tuple[CellValue, ...]:
+    """Tables 3 and 4 count requests and cases: a fraction printed there (12.5) is unknown.
+
+    Kept as a number it would be a printed cell whose value the Int64 frame
+    cannot hold: silently ``<NA>``, with no doubt raised.
+    """
+    out = []
+    for c in cells:
+        if c.is_number and c.value != int(c.value):
+            c = CellValue(None, Kind.UNKNOWN, c.raw, c.unit, "unknown")
+        out.append(c)
+    return tuple(out)
 
 
 def _t3_column_keys(ncols: int):
@@ -336,7 +350,7 @@ def _extract_table4(doc: Document, segs: list[Segment], region, out: Extraction)
             rd = row_readings(vals, 15, structured=True, collapsed=False)
     else:
         rd = row_readings(pieces, 15, structured=False, collapsed=doc.collapsed, identity=_t4_identity)
-    cells = choose(rd.candidates, rd.mechanism)
+    cells = _whole(choose(rd.candidates, rd.mechanism))
     if len(rd.candidates) > 1:
         out.doubts.append({"table": "table4", "row": "reviews", "doubt": "ambiguous", "detail": f"{len(rd.candidates)} readings"})
     elif rd.mechanism not in ("direct", "blank"):

@@ -11,7 +11,7 @@ import importlib
 
 from ..document import Document
 from ..errors import MissingDependencyError, NotAReportError, UnsupportedFormError
-from .sniff import DEFAULT_BUDGET, Budget, decode, load_source, sniff_form
+from .sniff import DEFAULT_BUDGET, Budget, decode_counted, load_source, sniff_form
 
 __all__ = ["read_document", "FORMS", "Budget", "DEFAULT_BUDGET", "import_optional"]
 
@@ -49,11 +49,12 @@ def read_document(source, *, form: str | None = None, encoding: str | None = Non
     if form is not None and form not in _READERS:
         raise UnsupportedFormError(name, f"form={form!r} is not one of {', '.join(FORMS)}")
     sniffed = form or sniff_form(data, text if text is not None else None)
+    replaced = 0
     if data is not None and form is None and sniffed == "text":
-        text, enc = decode(data, encoding, name)
+        text, enc, replaced = decode_counted(data, encoding, name)
         sniffed = sniff_form(None, text)
     elif data is not None and sniffed in ("text", "html", "markdown"):
-        text, enc = decode(data, encoding, name)
+        text, enc, replaced = decode_counted(data, encoding, name)
     else:
         enc = None if data is None or sniffed in ("pdf", "docx") else encoding
     if sniffed in ("zip", "doc", "image"):
@@ -76,5 +77,10 @@ def read_document(source, *, form: str | None = None, encoding: str | None = Non
     if text is None:
         raise NotAReportError(name, "no text")
     if sniffed in ("html", "markdown"):
-        return fn(text, source=name, encoding=enc, budget=budget)
-    return fn(text, source=name, encoding=enc)
+        doc = fn(text, source=name, encoding=enc, budget=budget)
+    else:
+        doc = fn(text, source=name, encoding=enc)
+    if replaced:
+        # valid in no encoding: a file cut inside a character, or corrupted bytes
+        doc.attrs["undecodable"] = replaced
+    return doc

@@ -22,8 +22,10 @@ used as paths: nothing is extracted to disk.
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
+import zlib
 
 from ..document import LINE, ROW, Block, Document
 from ..errors import BudgetExceededError, NotAReportError, ReadError
@@ -60,6 +62,39 @@ def _check_zip(data: bytes, source: str, budget: Budget) -> None:
         names = {i.filename for i in infos}
         if "word/document.xml" not in names:
             raise ReadError(source, "a ZIP archive without word/document.xml is not a DOCX")
+        _check_sizes(zf, infos, source, budget)
+
+
+def _check_sizes(zf: zipfile.ZipFile, infos, source: str, budget: Budget) -> None:
+    """Inflate every entry in small chunks, to its real end, and compare with its header.
+
+    An entry whose header understates its size (a zip bomb that lies) would be
+    inflated whole by python-docx -- in one call, gigabytes of it -- before the
+    size is checked; here at most one chunk is held at a time and reading stops
+    at the budget.
+    """
+    left = budget.max_bytes
+    for info in infos:
+        probe = copy.copy(info)
+        probe.file_size = 1 << 62  # read to the end of the compressed data, not to the header's size
+        size = 0
+        try:
+            with zf.open(probe) as fh:
+                while chunk := fh.read(1 << 16):
+                    size += len(chunk)
+                    if size > left:
+                        raise BudgetExceededError(
+                            source, f"DOCX inflates past the budget of {budget.max_bytes:,} bytes at {info.filename!r} (a zip bomb?)"
+                        )
+        except BudgetExceededError:
+            raise
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError, RuntimeError, zlib.error) as exc:
+            raise ReadError(source, f"not a readable DOCX: entry {info.filename!r} is broken ({exc})"[:300]) from None
+        if size != info.file_size:
+            raise ReadError(
+                source, f"not a readable DOCX: entry {info.filename!r} inflates to {size:,} bytes, its header says {info.file_size:,} (a zip bomb?)"
+            )
+        left -= size
 
 
 def _text_of(el) -> str:
@@ -182,6 +217,8 @@ def read_docx(data: bytes, *, source: str, budget: Budget = DEFAULT_BUDGET) -> D
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
     except Exception as exc:  # python-docx, lxml and zipfile raise many types
+        if "Excessive depth" in str(exc):  # libxml2's nesting limit (255 levels)
+            raise BudgetExceededError(source, f"DOCX nested deeper than libxml2's limit of 255 levels ({exc})"[:300]) from None
         raise ReadError(source, f"not a readable DOCX ({type(exc).__name__}: {exc})"[:300]) from None
     attrs: dict = {}
     try:

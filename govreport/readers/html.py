@@ -6,7 +6,7 @@ import re
 
 from ..document import LINE, ROW, Block, Document
 from ..errors import BudgetExceededError, NotAReportError, ReadError
-from ..normalize import normalize_text
+from ..normalize import CONTROL_RE, normalize_text, scrub_surrogates
 from .sniff import DEFAULT_BUDGET, Budget
 
 __all__ = ["read_html"]
@@ -95,6 +95,7 @@ def _grid(table, budget: Budget, source: str) -> list[list[str]]:
     return out
 
 
+_DEPTH_NOTE = "the HTML nests elements deeper than libxml2's limit of 255 levels; the text after that point was not read"
 _SEP = "\u241e"  # SYMBOL FOR RECORD SEPARATOR: untouched by NFKC, OpenCC and white-space folding
 
 
@@ -135,13 +136,23 @@ def read_html(text: str, *, source: str, encoding: str | None, budget: Budget = 
     """
     from lxml import etree
 
+    # libxml2 turns NUL and other control characters into U+FFFD, which would split a label
+    # ("本年\x00新收"); they are removed here as normalize_text removes them everywhere else.
+    markup = CONTROL_RE.sub("", scrub_surrogates(text))
+    parser = _parser()
     try:
-        root = etree.fromstring(text.encode("utf-8"), _parser())
+        root = etree.fromstring(markup.encode("utf-8"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ReadError(source, f"not parseable as HTML ({exc})") from None
+    # libxml2 stops reading where elements nest deeper than 255 levels: what follows is lost
+    truncated = next((e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"), None)
     if root is None:
+        if truncated:
+            raise BudgetExceededError(source, f"{_DEPTH_NOTE} ({truncated})")
         raise NotAReportError(source, "the HTML page is empty")
     attrs: dict = {}
+    if truncated:
+        attrs["truncated"] = f"{_DEPTH_NOTE} ({truncated})"
     for meta in root.iter("meta"):
         name = (meta.get("name") or "").lower()
         if name in ("siteidcode", "sitecode") and meta.get("content"):
@@ -183,5 +194,7 @@ def read_html(text: str, *, source: str, encoding: str | None, budget: Budget = 
                 items.append(("row", cells, ti, ri))
     blocks = _normalise_items(items)
     if not blocks:
+        if truncated:
+            raise BudgetExceededError(source, f"{_DEPTH_NOTE} ({truncated})")
         raise NotAReportError(source, "the HTML page holds no text")
     return Document.from_blocks(source, "html", encoding, text, blocks, attrs=attrs)

@@ -163,15 +163,64 @@ def read_pdf(data: bytes, *, source: str, budget: Budget = DEFAULT_BUDGET) -> Do
 
 
 def _close(pdf) -> None:
+    # pdfplumber's close() walks the page tree if it has not been read yet: a tree that
+    # loops (or that we refused to read) would be walked for ever; only the stream is closed then
+    if hasattr(pdf, "_pages"):
+        try:
+            pdf.close()
+            return
+        except Exception:  # noqa: BLE001 - pdfplumber re-walks a broken page tree while closing
+            pass
+    stream = getattr(pdf, "stream", None)
+    if stream is not None:
+        stream.close()
+
+
+def _check_page_tree(pdf, source: str, budget: Budget) -> None:
+    """Refuse a page tree whose references run in a circle, or with too many pages, before reading it.
+
+    pdfminer follows a reference to a reference (``1 0 R`` → ``2 0 R`` → ``1 0 R``)
+    for ever; it already skips a page-tree node it has visited, so only chains
+    of references are checked.  Pages are counted as the tree is walked, so
+    that a file of a million pages is refused after ``max_pages``, not after
+    pdfplumber has built them all.
+    """
+    from pdfminer.pdftypes import PDFObjRef
+
+    def resolve(x):
+        seen = set()
+        while isinstance(x, PDFObjRef):
+            if x.objid in seen:
+                raise ReadError(source, f"the PDF's page tree refers to itself in a loop (object {x.objid})")
+            seen.add(x.objid)
+            x = x.resolve()
+        return x
+
     try:
-        pdf.close()
-    except Exception:  # pdfplumber re-walks a broken page tree while closing
-        stream = getattr(pdf, "stream", None)
-        if stream is not None:
-            stream.close()
+        stack, visited, n_pages = [pdf.doc.catalog.get("Pages")], set(), 0
+        while stack and len(visited) < 100_000:
+            ref = stack.pop()
+            if isinstance(ref, PDFObjRef):
+                if ref.objid in visited:
+                    continue
+                visited.add(ref.objid)
+            node = resolve(ref)
+            if isinstance(node, dict):
+                kids = resolve(node.get("Kids"))
+                if isinstance(kids, list):
+                    stack.extend(kids)
+                else:
+                    n_pages += 1
+                    if n_pages > budget.max_pages:
+                        raise BudgetExceededError(source, f"PDF has more than {budget.max_pages:,} pages, over the budget")
+    except ReadError:
+        raise
+    except Exception:  # noqa: BLE001 - anything else broken is pdfplumber's to report
+        return
 
 
 def _read(pdf, source: str, budget: Budget) -> Document:
+    _check_page_tree(pdf, source, budget)
     try:
         pages = pdf.pages
     except Exception as exc:

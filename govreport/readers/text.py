@@ -10,6 +10,7 @@ from ..values import is_value_text
 
 __all__ = ["read_text"]
 
+_LINE_RE = re.compile(r"[^\n]+")
 _VALUE_LINE_RE = re.compile(r"^[+\-]?\s?\d[\d,.]*\s?(万元|万|元)?$")
 
 
@@ -32,12 +33,10 @@ def read_text(text: str, *, source: str, encoding: str | None, original: str | N
     """
     original = text if original is None else original
     norm = normalize_text(text)
-    lines = [ln for ln in norm.split("\n")]
     blocks: list[Block] = []
     n_rows = 0
-    for ln in lines:
-        if not ln:
-            continue
+    for m in _LINE_RE.finditer(norm):  # the non-empty lines, without a list of them all
+        ln = m.group()
         if _is_row_line(ln):
             cells = [c.strip() for c in ln.split("|")]
             # Markdown-style outer pipes: "| a | b |"
