@@ -83,6 +83,8 @@ STYLE_RC: dict[str, Any] = {
     # Deterministic, self-contained SVG: fixed ids, glyphs as paths (no viewer font needed).
     "svg.hashsalt": "govreport",
     "svg.fonttype": "path",
+    # Labels come from reports: a "$" in an agency name must print, not start TeX maths.
+    "text.parse_math": False,
 }
 
 _DEFAULT_LABELS = {

@@ -356,3 +356,12 @@ def test_every_helper_draws_chinese_without_warnings(requests_df, rates_df):
     for ax in axes.flat:
         assert gp.is_bilingual(ax.get_title(loc="left"))
         assert gp.is_bilingual(ax.get_xlabel()) and gp.is_bilingual(ax.get_ylabel())
+
+
+def test_dollar_signs_in_report_labels_are_text():
+    import io
+
+    df = pd.DataFrame({"agency": ["合成$\\frac{a$局 Agency"], "v": [1]})
+    ax = gp.bar_by(df, "agency", "v", title=("测试", "Test"), xlabel=("机关", "Agency"), ylabel=("件", "items"))
+    ax.figure.savefig(io.BytesIO(), format="png")  # would raise on TeX parsing
+    plt.close(ax.figure)
