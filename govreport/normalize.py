@@ -122,4 +122,9 @@ def compact(text: str) -> str:
     >>> compact("社会公益 组织")
     '社会公益组织'
     """
+    return _compact(text) if len(text) <= 256 else _COMPACT_RE.sub("", text)
+
+
+@lru_cache(maxsize=8192)
+def _compact(text: str) -> str:
     return _COMPACT_RE.sub("", text)

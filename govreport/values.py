@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 __all__ = ["CellValue", "parse_cell", "Kind", "EMPTY_MARKS", "is_value_text", "MAX_DIGITS", "MAX_DECIMALS"]
 
@@ -83,6 +84,11 @@ def is_value_text(text: str) -> bool:
     >>> [is_value_text(t) for t in ["12", "1,234", "+ 14", "增", "—", "万元", "规章", "1."]]
     [True, True, True, True, True, True, False, False]
     """
+    return _is_value_text(text) if len(text) <= 64 else _is_value_text.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096)
+def _is_value_text(text: str) -> bool:
     t = text.strip()
     if t in EMPTY_MARKS - {""} or t in NA_MARKS:
         return True
@@ -92,6 +98,12 @@ def is_value_text(text: str) -> bool:
 
 
 def parse_cell(text: str, *, amount: bool = False) -> CellValue:
+    """Parse one cell's text (cached for short cells; see :func:`_parse_cell`)."""
+    return _parse_cell(text, amount=amount) if len(text) <= 64 else _parse_cell.__wrapped__(text, amount=amount)
+
+
+@lru_cache(maxsize=8192)
+def _parse_cell(text: str, *, amount: bool = False) -> CellValue:
     """Parse one cell's text.
 
     Parameters

@@ -44,4 +44,4 @@ def test_space_separated_old_table_with_a_missing_cell(shared_report):
 def test_every_pre_2019_report_loads(shared_report, name):
     r = govreport.read_report(shared_report(name))
     assert r.template == "pre-2019" and r.year < 2019
-    r.checks  # runs, nothing to assess in the standard tables
+    assert len(r.checks) > 0  # runs; nothing to assess in the standard tables

@@ -6,10 +6,10 @@ import re
 
 import pandas as pd
 import pytest
+from expected import compare, expected_files, load_expected
 
 import govreport
 from govreport.normalize import normalize_text
-from expected import SHARED, compare, expected_files, load_expected
 
 TEXT_HTML = [p for p in expected_files() if not p.name.endswith((".pdf.expected.json", ".md.expected.json"))]
 

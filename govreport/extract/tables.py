@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..document import Document
 from ..errors import TableNotFoundError
@@ -59,6 +60,11 @@ class Extraction:
 
 
 def _last_start(pattern: re.Pattern, s: str) -> int:
+    return _last_start_cached(pattern, s) if len(s) <= 256 else _last_start_cached.__wrapped__(pattern, s)
+
+
+@lru_cache(maxsize=65536)
+def _last_start_cached(pattern: re.Pattern, s: str) -> int:
     best = -1
     for m in pattern.finditer(s):
         best = m.start()
@@ -116,7 +122,7 @@ def find_regions(doc: Document, segs: list[Segment]) -> dict[str, tuple[int, int
     idx: dict[str, int] = {}
     for i, seg in enumerate(segs):
         parts = [compact(p) for p in seg.labels] or [""]
-        parts += [a + b for a, b in zip(parts, parts[1:])]  # a heading's number on its own line
+        parts += [a + b for a, b in zip(parts, parts[1:], strict=False)]  # a heading's number on its own line
         s = seg.label
         if "h2" not in idx and any(_H2.search(p) for p in parts):
             idx["h2"] = i

@@ -56,6 +56,6 @@ def read_text(text: str, *, source: str, encoding: str | None, original: str | N
         form = "text-flat"
     collapsed = False
     if form == "text-lines":
-        repeats = sum(1 for a, b in zip(nonempty, nonempty[1:]) if a == b)
+        repeats = sum(1 for a, b in zip(nonempty, nonempty[1:], strict=False) if a == b)
         collapsed = repeats == 0 and value_lines >= 10
     return Document.from_blocks(source, form, encoding, original, blocks, collapsed=collapsed)
