@@ -66,7 +66,7 @@ corpus: setup
 	$(VENV)/bin/govreport build data/reports --store data/store
 
 briefings: setup
-	$(PY) -m govreport.briefing notebooks -o briefings
+	$(PY) -m govreport.briefing notebooks -o briefings --execute
 
 all: setup
 	@$(MAKE) --no-print-directory corpus
