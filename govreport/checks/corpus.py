@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from .registry import Term, identity, result, results_frame
-from .tables import T3_APPLICANTS, Cells
+from .tables import T3_APPLICANTS, Cells, _na
 
 __all__ = ["run_corpus_checks", "covers_area"]
 
@@ -53,9 +53,27 @@ def covers_area(reports: pd.DataFrame, figures: pd.DataFrame | None) -> pd.Serie
 
 
 def _by_report(frame: pd.DataFrame | None, table: str, row: str = "row", column: str = "column") -> dict[str, Cells]:
+    """Each report's cells, from one pass over the corpus frame (not one conversion per report)."""
     if frame is None or not len(frame):
         return {}
-    return {str(rid): Cells(g, table, row, column) for rid, g in frame.groupby(frame["report_id"].astype(str), sort=False)}
+    n = len(frame)
+    col = {k: frame[k].tolist() for k in ("report_id", row, column, "value", "kind", "certainty", "line", "candidates") if k in frame.columns}
+    extra = [k for k in ("row_zh", "column_zh") if k in frame.columns]
+    for k in extra:
+        col[k] = frame[k].tolist()
+    none = [None] * n
+    groups: dict[str, list[dict]] = {}
+    for i in range(n):
+        v, line, cand = col["value"][i], col.get("line", none)[i], col.get("candidates", none)[i]
+        rec = {
+            "row": str(col[row][i]), "column": str(col[column][i]), "value": None if _na(v) else v,
+            "kind": str(col["kind"][i]), "certainty": str(col["certainty"][i]), "line": None if _na(line) else line,
+            "candidates": cand if isinstance(cand, str) else None,
+        }  # fmt: skip
+        for k in extra:
+            rec[k] = col[k][i]
+        groups.setdefault(str(col["report_id"][i]), []).append(rec)
+    return {rid: Cells.from_records(recs, table) for rid, recs in groups.items()}
 
 
 def _prefixed(rid: str, t: Term, sign: int = 1) -> Term:
