@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .values import SETTLED as _SURE
+
 __all__ = [
     "MIN_N",
     "OUTCOME_GROUPS",
@@ -58,7 +60,6 @@ CHANNELS = {
     "press": ("新闻发布", "Press"),
     "other": ("其他", "Other"),
 }
-_SURE = ("printed", "recovered")
 
 
 def _outcome_group(row: str) -> str | None:

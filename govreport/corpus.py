@@ -49,6 +49,7 @@ from .inputs import (
 )
 from .parallel import default_jobs, run_dask, run_inprocess, run_processes
 from .readers.sniff import DEFAULT_BUDGET, Budget
+from .values import SETTLED as _SURE
 
 __all__ = ["read_reports", "assemble", "Corpus", "FRAMES", "TABLE_FRAMES", "parse_one", "InputRef", "discover_inputs"]
 
@@ -335,7 +336,6 @@ def _concat(pieces: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_SURE = ("printed", "recovered")
 _CELL_FRAMES = (("requests", "row", "column"), ("active", "row", "column"), ("reviews", "proceeding", "outcome"))
 
 

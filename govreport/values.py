@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-__all__ = ["CellValue", "parse_cell", "Kind", "EMPTY_MARKS", "is_value_text", "MAX_DIGITS", "MAX_DECIMALS"]
+__all__ = ["CellValue", "parse_cell", "Kind", "SETTLED", "EMPTY_MARKS", "is_value_text", "MAX_DIGITS", "MAX_DECIMALS"]
 
 # Kinds of value, in the order a reader meets them.
 class Kind:
@@ -27,6 +27,9 @@ class Kind:
     UNKNOWN = "unknown"        # could not be read for sure ("?")
     MISSING = "missing"        # the row or cell is not in the report at all
 
+
+#: certainties of a cell whose value is settled (as printed, or positions recovered by arithmetic)
+SETTLED = ("printed", "recovered")
 
 EMPTY_MARKS = frozenset({"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "—-", "-—", "/ ", "×"})
 NA_MARKS = frozenset({"不适用", "n/a", "N/A", "NA", "不涉及"})
